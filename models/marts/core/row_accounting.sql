@@ -1,0 +1,236 @@
+-- What each cleaning rule removed and what it kept, one row per rule, in the order the rules
+-- apply. Each count is taken on its own (not as a difference), so that
+-- rows_before = rows_removed + rows_after is a real check (tests/assert_row_accounting_balances).
+{%- set cap = var('rating_cap') %}
+
+with
+
+raw_movies as (
+
+    select * from {{ ref('int_movies_genres_pivoted') }}
+
+),
+
+rating_stats as (
+
+    select * from {{ ref('int_movie_ratings_aggregated') }}
+
+),
+
+movies as (
+
+    select movie_id from {{ ref('movies') }}
+
+),
+
+raw_ratings as (
+
+    select user_id, movie_id from {{ ref('stg_movielens__ratings') }}
+
+),
+
+filtered_ratings as (
+
+    select user_id, user_rating_count from {{ ref('int_ratings_filtered') }}
+
+),
+
+final_ratings as (
+
+    select user_id from {{ ref('ratings') }}
+
+),
+
+-- each raw rating with the reason its movie is dropped, if it is
+rating_movie_status as (
+
+    select
+        raw_ratings.user_id,
+        case
+            when raw_movies.movie_id is null then 'unknown movie'
+            when raw_movies.kept_genre_count = 0 then 'no genre'
+            when rating_stats.rating_count < {{ var('min_ratings') }} then 'few ratings'
+            else 'kept'
+        end as movie_status
+
+    from raw_ratings
+    left join raw_movies
+        on raw_ratings.movie_id = raw_movies.movie_id
+    left join rating_stats
+        on raw_ratings.movie_id = rating_stats.movie_id
+
+),
+
+movie_counts as (
+
+    select
+        count(*) as movies_read,
+        count_if(raw_movies.kept_genre_count = 0) as movies_without_genre,
+        count_if(raw_movies.kept_genre_count > 0) as movies_with_genre,
+        count_if(
+            raw_movies.kept_genre_count > 0
+            and coalesce(rating_stats.rating_count, 0) < {{ var('min_ratings') }}
+        ) as movies_with_few_ratings
+
+    from raw_movies
+    left join rating_stats
+        on raw_movies.movie_id = rating_stats.movie_id
+
+),
+
+rating_counts as (
+
+    select
+        count(*) as ratings_read,
+        count_if(movie_status = 'unknown movie') as ratings_of_unknown_movies,
+        count_if(movie_status = 'no genre') as ratings_of_movies_without_genre,
+        count_if(movie_status = 'few ratings') as ratings_of_movies_with_few_ratings
+
+    from rating_movie_status
+
+),
+
+user_counts as (
+
+    select
+        count(*) as users_read,
+        count_if(kept_ratings = 0) as users_without_cleaned_rating
+
+    from (
+        select user_id, count_if(movie_status = 'kept') as kept_ratings
+        from rating_movie_status
+        group by user_id
+    )
+
+),
+
+filtered_counts as (
+
+    select
+        count(*) as ratings_on_cleaned_movies,
+        count(distinct user_id) as users_on_cleaned_movies,
+        {%- if cap is not none %}
+        count_if(user_rating_count > {{ cap }}) as ratings_of_users_above_cap,
+        count(distinct case when user_rating_count > {{ cap }} then user_id end)
+            as users_above_cap
+        {%- else %}
+        0 as ratings_of_users_above_cap,
+        0 as users_above_cap
+        {%- endif %}
+
+    from filtered_ratings
+
+),
+
+final_counts as (
+
+    select
+        (select count(*) from movies) as movies_kept,
+        count(*) as ratings_kept,
+        count(distinct user_id) as users_kept
+
+    from final_ratings
+
+),
+
+counts as (
+
+    select *
+    from movie_counts
+    cross join rating_counts
+    cross join user_counts
+    cross join filtered_counts
+    cross join final_counts
+
+),
+
+rules as (
+
+    select
+        1 as step, 'movies' as entity,
+        'drop movies without a genre once IMAX is removed' as rule,
+        movies_read as rows_before,
+        movies_without_genre as rows_removed,
+        movies_with_genre as rows_after
+    from counts
+
+    union all
+
+    select
+        2, 'movies', 'drop movies with fewer than {{ var("min_ratings") }} ratings',
+        movies_with_genre, movies_with_few_ratings, movies_kept
+    from counts
+
+    union all
+
+    select
+        3, 'ratings', 'drop ratings of movies missing from movies.csv',
+        ratings_read, ratings_of_unknown_movies, ratings_read - ratings_of_unknown_movies
+    from counts
+
+    union all
+
+    select
+        4, 'ratings', 'drop ratings of movies without a genre',
+        ratings_read - ratings_of_unknown_movies,
+        ratings_of_movies_without_genre,
+        ratings_read - ratings_of_unknown_movies - ratings_of_movies_without_genre
+    from counts
+
+    union all
+
+    select
+        5, 'ratings', 'drop ratings of movies with fewer than {{ var("min_ratings") }} ratings',
+        ratings_read - ratings_of_unknown_movies - ratings_of_movies_without_genre,
+        ratings_of_movies_with_few_ratings,
+        ratings_on_cleaned_movies
+    from counts
+
+    union all
+
+    select
+        6, 'ratings',
+        {%- if cap is not none %}
+        'drop ratings of users with more than {{ cap }} such ratings',
+        {%- else %}
+        'drop ratings of users above rating_cap (rating_cap: null, none)',
+        {%- endif %}
+        ratings_on_cleaned_movies, ratings_of_users_above_cap, ratings_kept
+    from counts
+
+    union all
+
+    select
+        7, 'users', 'drop users with no rating of a cleaned movie',
+        users_read, users_without_cleaned_rating, users_on_cleaned_movies
+    from counts
+
+    union all
+
+    select
+        8, 'users',
+        {%- if cap is not none %}
+        'drop users with more than {{ cap }} ratings of cleaned movies',
+        {%- else %}
+        'drop users above rating_cap (rating_cap: null, none)',
+        {%- endif %}
+        users_on_cleaned_movies, users_above_cap, users_kept
+    from counts
+
+),
+
+final as (
+
+    select
+        cast(step as int) as step,
+        entity,
+        rule,
+        cast(rows_before as bigint) as rows_before,
+        cast(rows_removed as bigint) as rows_removed,
+        cast(rows_after as bigint) as rows_after
+
+    from rules
+
+)
+
+select * from final

@@ -1,0 +1,24 @@
+-- Asserts that no user of the final ratings has more than `rating_cap` of them (passes
+-- trivially when rating_cap is null, which keeps everyone).
+with
+
+user_counts as (
+
+    select user_id, count(*) as ratings
+    from {{ ref('ratings') }}
+    group by user_id
+
+),
+
+final as (
+
+    select * from user_counts
+    {%- if var('rating_cap') is not none %}
+    where ratings > {{ var('rating_cap') }}
+    {%- else %}
+    where false
+    {%- endif %}
+
+)
+
+select * from final

@@ -37,4 +37,4 @@ final as (
 
 select verdict, count(*) over (partition by verdict) as movies_with_verdict, *
 from final
-order by verdict, rating_count desc
+order by verdict asc, rating_count desc

@@ -1,7 +1,6 @@
 {#
-    The kept genres of the `movielens_genres` seed as a list of {genre, column_name}, in seed
-    order. Read at compile time so that the seed alone decides the one-hot columns; empty while
-    dbt only parses (no warehouse yet).
+    The one-hot genre columns, driven by the `movielens_genres` seed: its kept genres, read at
+    compile time (empty while dbt only parses), in column-name order.
 #}
 {% macro kept_genres() %}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
@@ -14,4 +13,26 @@
         {%- do genres.append({'genre': row[0], 'column_name': row[1]}) -%}
     {%- endfor -%}
     {{ return(genres) }}
+{% endmacro %}
+
+
+{# `max(case when <genre_column> = 'Action' then 1 else 0 end) as genre_action, ...`: one flag per kept genre. #}
+{% macro genre_flag_aggregates(genre_column) %}
+    {%- for genre in kept_genres() %}
+        max(case when {{ genre_column }} = '{{ genre.genre }}' then 1 else 0 end) as {{ genre.column_name }}
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
+{% endmacro %}
+
+
+{# `<relation>.genre_action, ...`, or with default_value `coalesce(<relation>.genre_action, 0) as genre_action, ...`. #}
+{% macro genre_flag_columns(relation, default_value=none) %}
+    {%- for genre in kept_genres() %}
+        {%- if default_value is none %}
+        {{ relation }}.{{ genre.column_name }}
+        {%- else %}
+        coalesce({{ relation }}.{{ genre.column_name }}, {{ default_value }}) as {{ genre.column_name }}
+        {%- endif %}
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
 {% endmacro %}

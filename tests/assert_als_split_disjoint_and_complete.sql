@@ -34,8 +34,9 @@ final as (
 
     from ratings
     full outer join side_counts
-        on ratings.user_id = side_counts.user_id
-        and ratings.movie_id = side_counts.movie_id
+        on
+            ratings.user_id = side_counts.user_id
+            and ratings.movie_id = side_counts.movie_id
     where ratings.user_id is null or coalesce(side_counts.sides_holding_it, 0) != 1
 
 )

@@ -13,11 +13,7 @@ user_counts as (
 final as (
 
     select * from user_counts
-    {%- if var('rating_cap') is not none %}
-    where ratings > {{ var('rating_cap') }}
-    {%- else %}
-    where false
-    {%- endif %}
+    where {{ 'false' if var('rating_cap') is none else 'ratings > ' ~ var('rating_cap') }}
 
 )
 

@@ -9,45 +9,69 @@ accounting as (
 
 ),
 
-chained as (
+staged_ratings as (
 
-    select
-        *,
-        lag(rows_after) over (partition by entity order by step) as previous_rows_after,
-        row_number() over (partition by entity order by step desc) as steps_to_end
+    select user_id from {{ ref('stg_movielens__ratings') }}
 
-    from accounting
+),
+
+final_ratings as (
+
+    select user_id from {{ ref('ratings') }}
 
 ),
 
 read_and_kept as (
 
-    select 'movies' as entity,
+    select
+        'movies' as entity,
         (select count(*) from {{ ref('stg_movielens__movies') }}) as rows_read,
         (select count(*) from {{ ref('movies') }}) as rows_kept
+
     union all
-    select 'ratings',
-        (select count(*) from {{ ref('stg_movielens__ratings') }}),
-        (select count(*) from {{ ref('ratings') }})
+
+    select
+        'ratings' as entity,
+        (select count(*) from staged_ratings) as rows_read,
+        (select count(*) from final_ratings) as rows_kept
+
     union all
-    select 'users',
-        (select count(distinct user_id) from {{ ref('stg_movielens__ratings') }}),
-        (select count(distinct user_id) from {{ ref('ratings') }})
+
+    select
+        'users' as entity,
+        (select count(distinct user_id) from staged_ratings) as rows_read,
+        (select count(distinct user_id) from final_ratings) as rows_kept
+
+),
+
+chained as (
+
+    select
+        accounting.*,
+        read_and_kept.rows_read,
+        read_and_kept.rows_kept,
+        lag(accounting.rows_after) over (
+            partition by accounting.entity order by accounting.step
+        ) as previous_rows_after,
+        row_number() over (
+            partition by accounting.entity order by accounting.step desc
+        ) as steps_to_end
+
+    from accounting
+    inner join read_and_kept
+        on accounting.entity = read_and_kept.entity
 
 ),
 
 final as (
 
-    select chained.*, read_and_kept.rows_read, read_and_kept.rows_kept
-    from chained
-    inner join read_and_kept
-        on chained.entity = read_and_kept.entity
+    select * from chained
     where
         rows_before != rows_removed + rows_after
         or rows_removed < 0
         or (previous_rows_after is not null and rows_before != previous_rows_after)
-        or (previous_rows_after is null and rows_before != read_and_kept.rows_read)
-        or (steps_to_end = 1 and rows_after != read_and_kept.rows_kept)
+        or (previous_rows_after is null and rows_before != rows_read)
+        or (steps_to_end = 1 and rows_after != rows_kept)
 
 )
 

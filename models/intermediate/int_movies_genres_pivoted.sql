@@ -1,7 +1,6 @@
 -- depends_on: {{ ref('movielens_genres') }}
 -- Every movie with its release year and one 0/1 column per kept genre (IMAX and the
 -- no-genre marker dropped); `kept_genre_count` = 0 marks a movie the cleaning drops.
-{%- set genres = kept_genres() %}
 
 with
 
@@ -23,9 +22,7 @@ genre_flags as (
 
     select
         movie_id,
-        {%- for genre in genres %}
-        max(case when genre = '{{ genre.genre }}' then 1 else 0 end) as {{ genre.column_name }},
-        {%- endfor %}
+        {{ genre_flag_aggregates('genre') }},
         count(*) as kept_genre_count,
         array_join(array_sort(collect_list(genre)), '|') as kept_genres
 
@@ -45,10 +42,7 @@ final as (
         movies.genres as listed_genres,
         coalesce(genre_flags.kept_genres, '') as genres,
         coalesce(genre_flags.kept_genre_count, 0) as kept_genre_count,
-        {%- for genre in genres %}
-        coalesce(genre_flags.{{ genre.column_name }}, 0) as {{ genre.column_name }}
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ genre_flag_columns('genre_flags', default_value=0) }}
 
     from movies
     left join genre_flags

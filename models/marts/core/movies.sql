@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('movielens_genres') }}
 -- The cleaned movies of the study: at least one kept genre and at least `min_ratings` ratings.
 with
 
@@ -16,7 +17,12 @@ rating_stats as (
 final as (
 
     select
-        movies.* except (listed_genres),
+        movies.movie_id,
+        movies.title,
+        movies.release_year,
+        movies.genres,
+        movies.kept_genre_count,
+        {{ genre_flag_columns('movies') }},
         rating_stats.rating_count,
         rating_stats.avg_rating
 

@@ -19,9 +19,7 @@ final as (
         rated_year
 
     from ratings
-    {%- if var('rating_cap') is not none %}
-    where user_rating_count <= {{ var('rating_cap') }}
-    {%- endif %}
+    where {{ 'true' if var('rating_cap') is none else 'user_rating_count <= ' ~ var('rating_cap') }}
 
 )
 

@@ -2,6 +2,11 @@
 -- apply. Each count is taken on its own (not as a difference), so that
 -- rows_before = rows_removed + rows_after is a real check (tests/assert_row_accounting_balances).
 {%- set cap = var('rating_cap') %}
+{%- set above_cap = 'false' if cap is none else 'user_rating_count > ' ~ cap %}
+{%- set cap_ratings_rule = 'keep the ratings of every user (rating_cap is null)' if cap is none
+    else 'drop ratings of users with more than ' ~ cap ~ ' such ratings' %}
+{%- set cap_users_rule = 'keep every user (rating_cap is null)' if cap is none
+    else 'drop users with more than ' ~ cap ~ ' ratings of cleaned movies' %}
 
 with
 
@@ -109,14 +114,8 @@ filtered_counts as (
     select
         count(*) as ratings_on_cleaned_movies,
         count(distinct user_id) as users_on_cleaned_movies,
-        {%- if cap is not none %}
-        count_if(user_rating_count > {{ cap }}) as ratings_of_users_above_cap,
-        count(distinct case when user_rating_count > {{ cap }} then user_id end)
-            as users_above_cap
-        {%- else %}
-        0 as ratings_of_users_above_cap,
-        0 as users_above_cap
-        {%- endif %}
+        count_if({{ above_cap }}) as ratings_of_users_above_cap,
+        count(distinct case when {{ above_cap }} then user_id end) as users_above_cap
 
     from filtered_ratings
 
@@ -135,7 +134,13 @@ final_counts as (
 
 counts as (
 
-    select *
+    select
+        movie_counts.*,
+        rating_counts.*,
+        user_counts.*,
+        filtered_counts.*,
+        final_counts.*
+
     from movie_counts
     cross join rating_counts
     cross join user_counts
@@ -189,12 +194,7 @@ rules as (
     union all
 
     select
-        6, 'ratings',
-        {%- if cap is not none %}
-        'drop ratings of users with more than {{ cap }} such ratings',
-        {%- else %}
-        'drop ratings of users above rating_cap (rating_cap: null, none)',
-        {%- endif %}
+        6, 'ratings', '{{ cap_ratings_rule }}',
         ratings_on_cleaned_movies, ratings_of_users_above_cap, ratings_kept
     from counts
 
@@ -208,12 +208,7 @@ rules as (
     union all
 
     select
-        8, 'users',
-        {%- if cap is not none %}
-        'drop users with more than {{ cap }} ratings of cleaned movies',
-        {%- else %}
-        'drop users above rating_cap (rating_cap: null, none)',
-        {%- endif %}
+        8, 'users', '{{ cap_users_rule }}',
         users_on_cleaned_movies, users_above_cap, users_kept
     from counts
 

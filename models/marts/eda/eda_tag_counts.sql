@@ -26,7 +26,7 @@ counts as (
 ranked as (
 
     select
-        row_number() over (order by tag_rows desc, users desc, tag) as tag_rank,
+        row_number() over (order by tag_rows desc, users desc, tag asc) as tag_rank,
         *
 
     from counts

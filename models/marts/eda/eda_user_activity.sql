@@ -45,11 +45,8 @@ final as (
         raw_stats.user_id,
         raw_stats.ratings_raw,
         coalesce(filtered_stats.user_rating_count, 0) as ratings_on_cleaned_movies,
-        {%- if cap is not none %}
-        coalesce(filtered_stats.user_rating_count, 0) between 1 and {{ cap }} as is_kept,
-        {%- else %}
-        coalesce(filtered_stats.user_rating_count, 0) >= 1 as is_kept,
-        {%- endif %}
+        filtered_stats.user_id is not null
+        and {{ 'true' if cap is none else 'filtered_stats.user_rating_count <= ' ~ cap }} as is_kept,
         raw_stats.mean_rating,
         raw_stats.median_rating,
         raw_stats.min_rating,

@@ -1,0 +1,82 @@
+"""The SparkSession of `python -m ml`, built from the dbt profile so that dbt and ml share one
+warehouse, one metastore and the same Spark settings (profiles/profiles.yml is their one source).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import yaml
+
+from ml import PROJECT_DIR, UserError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+PROFILES_FILE = PROJECT_DIR / "profiles" / "profiles.yml"
+PROFILE_NAME = "movielens"
+SESSION_TARGET = "local"
+# dbt-spark forces this in every session it opens; ml follows so both compute alike
+DBT_SPARK_FORCED = {"spark.sql.ansi.enabled": "false"}
+
+
+def _env_var(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise UserError(f"{PROFILES_FILE} needs the environment variable {name}")
+    return value
+
+
+def render_profile(path: Path = PROFILES_FILE) -> dict[str, Any]:
+    """profiles.yml rendered the way dbt renders it: env_var() and the as_number filter."""
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    environment.filters["as_number"] = lambda value: value
+    rendered = environment.from_string(path.read_text()).render(env_var=_env_var)
+    return yaml.safe_load(rendered)
+
+
+def target_output(target: str = SESSION_TARGET, path: Path = PROFILES_FILE) -> dict[str, Any]:
+    """The `outputs.<target>` block of the movielens profile."""
+    outputs = render_profile(path)[PROFILE_NAME]["outputs"]
+    if target not in outputs:
+        raise UserError(f"unknown target '{target}'; {path} defines {', '.join(outputs)}")
+    return outputs[target]
+
+
+def spark_conf(master: str | None = None, path: Path = PROFILES_FILE) -> dict[str, str]:
+    """Spark settings of the `local` target, with `master` (a --master option) on top."""
+    conf = {str(k): str(v) for k, v in target_output(SESSION_TARGET, path)["server_side_parameters"].items()}
+    conf.update(DBT_SPARK_FORCED)
+    if master:
+        conf["spark.master"] = master
+    return conf
+
+
+def schema(path: Path = PROFILES_FILE) -> str:
+    """The schema (Spark database) dbt builds into."""
+    return str(target_output(SESSION_TARGET, path)["schema"])
+
+
+def get_spark(master: str | None = None, app_name: str = "movielens-ml") -> SparkSession:
+    """A Hive-enabled SparkSession on the project's warehouse and metastore.
+
+    Relative paths in the profile (warehouse, Derby home, log config) are relative to the
+    project root, as they are for dbt, so the session is built from there.
+    """
+    from pyspark.sql import SparkSession
+
+    conf = spark_conf(master)
+    conf["spark.app.name"] = app_name
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    previous_dir = Path.cwd()
+    os.chdir(PROJECT_DIR)
+    try:
+        builder = SparkSession.builder.enableHiveSupport()
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        return builder.getOrCreate()
+    finally:
+        os.chdir(previous_dir)

@@ -31,7 +31,7 @@ def _base_url_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url",
         default=os.environ.get("MOVIELENS_BASE_URL", DEFAULT_BASE_URL),
-        help="where <dataset>.zip and <dataset>.zip.md5 are served (default: $MOVIELENS_BASE_URL, else GroupLens)",
+        help="where <dataset>.zip and its .md5 are served (default: $MOVIELENS_BASE_URL, else GroupLens)",
     )
 
 
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     download = commands.add_parser(
         "download",
         help="download a MovieLens dataset and check its md5",
-        description="Downloads <dataset>.zip, checks the published md5 and unpacks the files into the data folder.",
+        description="Downloads <dataset>.zip, checks its published md5, unpacks it into the data folder.",
     )
     download.add_argument("dataset", choices=DATASETS, help="which dataset")
     _data_dir_argument(download)

@@ -8,6 +8,7 @@ against the published md5 and only then unpacked, so a failed download leaves no
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import shutil
@@ -38,11 +39,7 @@ class DownloadError(UserError):
 def missing_or_empty(data_dir: Path) -> tuple[list[str], list[str]]:
     """Required files absent from `data_dir`, and those present but empty."""
     missing = [name for name in REQUIRED_FILES if not (data_dir / name).is_file()]
-    empty = [
-        name
-        for name in REQUIRED_FILES
-        if name not in missing and (data_dir / name).stat().st_size == 0
-    ]
+    empty = [name for name in REQUIRED_FILES if name not in missing and (data_dir / name).stat().st_size == 0]
     return missing, empty
 
 
@@ -93,7 +90,9 @@ def _open(url: str, timeout: float):
         raise DownloadError(f"could not download {url}: HTTP {error.code} {error.reason}") from error
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise DownloadError(f"could not download {url} ({reason}); without network, {DATA_DIR_HINT}") from error
+        raise DownloadError(
+            f"could not download {url} ({reason}); without network, {DATA_DIR_HINT}"
+        ) from error
 
 
 def download_dataset(
@@ -137,7 +136,7 @@ def _fetch(
                 received += len(chunk)
                 if progress:
                     progress(received, expected_bytes)
-        except (OSError, ValueError) as error:  # connection cut mid-body
+        except (OSError, http.client.HTTPException) as error:  # connection cut mid-body
             raise DownloadError(f"download of {url} broke off after {received:,} bytes ({error})") from error
     if expected_bytes is not None and received != expected_bytes:
         raise DownloadError(f"download of {url} is truncated: {received:,} of {expected_bytes:,} bytes")
@@ -173,7 +172,7 @@ def _unpack(zip_path: Path, dataset: str, data_dir: Path, scratch: Path) -> list
     # every file is complete before the first one is moved into place
     for staged in sorted(scratch.iterdir()):
         destination = data_dir / staged.name
-        os.replace(staged, destination)
+        staged.replace(destination)
         written.append(destination)
     return written
 

@@ -1,0 +1,38 @@
+"""ml's SparkSession comes from the dbt profile: same warehouse, metastore and settings."""
+
+from pathlib import Path
+
+import pytest
+
+from ml import UserError
+from ml.session import schema, spark_conf, target_output
+
+
+def test_conf_follows_the_profile_and_its_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("MOVIELENS_SPARK_DIR", str(tmp_path))
+    monkeypatch.setenv("SPARK_SHUFFLE_PARTITIONS", "7")
+    conf = spark_conf()
+    assert conf["spark.sql.warehouse.dir"] == f"{tmp_path}/warehouse"
+    assert f"-Dderby.system.home={tmp_path}" in conf["spark.driver.extraJavaOptions"]
+    assert conf["spark.sql.shuffle.partitions"] == "7"
+    assert conf["spark.sql.session.timeZone"] == "UTC"
+    # as dbt-spark forces it in its sessions
+    assert conf["spark.sql.ansi.enabled"] == "false"
+
+
+def test_master_option_wins(monkeypatch):
+    monkeypatch.setenv("SPARK_MASTER", "local[1]")
+    assert spark_conf()["spark.master"] == "local[1]"
+    assert spark_conf(master="spark://127.0.0.1:7077")["spark.master"] == "spark://127.0.0.1:7077"
+
+
+def test_unknown_target_is_a_user_error():
+    with pytest.raises(UserError, match="unknown target 'prod'"):
+        target_output("prod")
+
+
+def test_live_session_uses_the_profile_warehouse(spark, table):
+    warehouse = spark.conf.get("spark.sql.warehouse.dir")
+    assert Path(warehouse.removeprefix("file:")) == Path(spark_conf()["spark.sql.warehouse.dir"]).resolve()
+    assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    assert spark.catalog.tableExists(f"{schema()}.movies")

@@ -14,7 +14,7 @@ rating_stats as (
 
 ),
 
-final as (
+verdicts as (
 
     select
         movies.movie_id,
@@ -33,8 +33,22 @@ final as (
     left join rating_stats
         on movies.movie_id = rating_stats.movie_id
 
+),
+
+final as (
+
+    select
+        verdict,
+        count(*) over (partition by verdict) as movies_with_verdict,
+        movie_id,
+        title,
+        listed_genres,
+        release_year,
+        rating_count
+
+    from verdicts
+
 )
 
-select verdict, count(*) over (partition by verdict) as movies_with_verdict, *
-from final
+select * from final
 order by verdict asc, rating_count desc

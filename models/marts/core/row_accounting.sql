@@ -30,7 +30,7 @@ movies as (
 
 raw_ratings as (
 
-    select user_id, movie_id from {{ ref('stg_movielens__ratings') }}
+    select user_id from {{ ref('stg_movielens__ratings') }}
 
 ),
 
@@ -46,66 +46,65 @@ final_ratings as (
 
 ),
 
--- each raw rating with the reason its movie is dropped, if it is
-rating_movie_status as (
+-- every movie that was rated or listed, with the reason the cleaning drops it, if it does;
+-- counting ratings per movie here spares a join of all ratings
+movie_status as (
 
     select
-        raw_ratings.user_id,
+        coalesce(rating_stats.rating_count, 0) as rating_count,
         case
             when raw_movies.movie_id is null then 'unknown movie'
             when raw_movies.kept_genre_count = 0 then 'no genre'
-            when rating_stats.rating_count < {{ var('min_ratings') }} then 'few ratings'
+            when coalesce(rating_stats.rating_count, 0) < {{ var('min_ratings') }} then 'few ratings'
             else 'kept'
-        end as movie_status
+        end as status
 
-    from raw_ratings
-    left join raw_movies
-        on raw_ratings.movie_id = raw_movies.movie_id
-    left join rating_stats
-        on raw_ratings.movie_id = rating_stats.movie_id
+    from raw_movies
+    full outer join rating_stats
+        on raw_movies.movie_id = rating_stats.movie_id
 
 ),
 
 movie_counts as (
 
     select
-        count(*) as movies_read,
-        count_if(raw_movies.kept_genre_count = 0) as movies_without_genre,
-        count_if(raw_movies.kept_genre_count > 0) as movies_with_genre,
-        count_if(
-            raw_movies.kept_genre_count > 0
-            and coalesce(rating_stats.rating_count, 0) < {{ var('min_ratings') }}
-        ) as movies_with_few_ratings
+        count_if(status != 'unknown movie') as movies_read,
+        count_if(status = 'no genre') as movies_without_genre,
+        count_if(status in ('few ratings', 'kept')) as movies_with_genre,
+        count_if(status = 'few ratings') as movies_with_few_ratings,
+        sum(case when status = 'unknown movie' then rating_count else 0 end)
+            as ratings_of_unknown_movies,
+        sum(case when status = 'no genre' then rating_count else 0 end)
+            as ratings_of_movies_without_genre,
+        sum(case when status = 'few ratings' then rating_count else 0 end)
+            as ratings_of_movies_with_few_ratings
 
-    from raw_movies
-    left join rating_stats
-        on raw_movies.movie_id = rating_stats.movie_id
+    from movie_status
 
 ),
 
-rating_counts as (
+raw_users as (
 
-    select
-        count(*) as ratings_read,
-        count_if(movie_status = 'unknown movie') as ratings_of_unknown_movies,
-        count_if(movie_status = 'no genre') as ratings_of_movies_without_genre,
-        count_if(movie_status = 'few ratings') as ratings_of_movies_with_few_ratings
+    select distinct user_id from raw_ratings
 
-    from rating_movie_status
+),
+
+cleaned_users as (
+
+    select distinct user_id from filtered_ratings
 
 ),
 
 user_counts as (
 
     select
+        (select count(*) from raw_ratings) as ratings_read,
         count(*) as users_read,
-        count_if(kept_ratings = 0) as users_without_cleaned_rating
+        count_if(cleaned_users.user_id is null) as users_without_cleaned_rating
 
-    from (
-        select user_id, count_if(movie_status = 'kept') as kept_ratings
-        from rating_movie_status
-        group by user_id
-    )
+    from raw_users
+    left join cleaned_users
+        on raw_users.user_id = cleaned_users.user_id
 
 ),
 
@@ -136,13 +135,11 @@ counts as (
 
     select
         movie_counts.*,
-        rating_counts.*,
         user_counts.*,
         filtered_counts.*,
         final_counts.*
 
     from movie_counts
-    cross join rating_counts
     cross join user_counts
     cross join filtered_counts
     cross join final_counts

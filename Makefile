@@ -8,9 +8,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Folder of the MovieLens CSV files (the original layout: data beside the repo). `make run`
-# downloads DATASET there when it holds none.
-MOVIELENS_DIR ?= ../data
+# MOVIELENS_DIR: folder of the MovieLens CSV files; unset, dbt's var movielens_dir decides
+# (../data: the original layout, data beside the repo). `make run` downloads DATASET there when
+# it holds none.
 DATASET ?= ml-latest-small
 # The small real dataset that `make test` builds and checks.
 SMALL_DATA ?= ../shared/data/ml-latest-small
@@ -25,14 +25,17 @@ export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 RUN_SPARK_DIR := $(CURDIR)/.spark/local
 TEST_SPARK_DIR := $(CURDIR)/.spark/test
 
-RUN_ENV := MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR)) MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
+RUN_ENV := MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
+ifdef MOVIELENS_DIR
+RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
+endif
 TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR)
 
-.PHONY: help venv java run build test pytest lint format docs lock clean
+.PHONY: help venv java run test pytest lint format docs lock clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  variables: MOVIELENS_DIR=$(MOVIELENS_DIR) DATASET=$(DATASET) DBT_ARGS=$(DBT_ARGS)"
+	@echo "  variables: MOVIELENS_DIR (default ../data) DATASET=$(DATASET) DBT_ARGS=$(DBT_ARGS)"
 
 java: ## check for Java 17+ (Spark 4 needs it)
 	@$(PYTHON) -m ml check --java-only

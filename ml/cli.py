@@ -15,16 +15,22 @@ from pathlib import Path
 from ml import UserError
 from ml.datasets import DATASETS, DEFAULT_BASE_URL, REQUIRED_FILES
 
-DEFAULT_DATA_DIR = "../data"
-
 
 def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=Path(os.environ.get("MOVIELENS_DIR", DEFAULT_DATA_DIR)),
-        help="folder of the MovieLens CSV files (default: $MOVIELENS_DIR, else %(default)s)",
+        help="folder of the MovieLens CSV files (default: dbt's var movielens_dir, i.e. $MOVIELENS_DIR, "
+        "else ../data from the project root)",
     )
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is None:
+        from ml.project import data_dir
+
+        return data_dir().resolve()
+    return args.data_dir.expanduser().resolve()
 
 
 def _base_url_argument(parser: argparse.ArgumentParser) -> None:
@@ -79,14 +85,14 @@ def run_check(args: argparse.Namespace) -> None:
     print(f"ok: {check_java()}")
     if args.java_only:
         return
-    data_dir = args.data_dir.expanduser().resolve()
+    data_dir = _data_dir(args)
     print(f"ok: {ensure_data(data_dir, args.download, base_url=args.base_url, progress=print_progress)}")
 
 
 def run_download(args: argparse.Namespace) -> None:
     from ml.datasets import download_dataset, print_progress
 
-    data_dir = args.data_dir.expanduser().resolve()
+    data_dir = _data_dir(args)
     written = download_dataset(args.dataset, data_dir, base_url=args.base_url, progress=print_progress)
     print(f"ok: {args.dataset} unpacked into {data_dir} ({len(written)} files, md5 checked)")
 

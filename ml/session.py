@@ -8,10 +8,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-import yaml
-
 from ml import PROJECT_DIR, UserError
+from ml.project import load_rendered_yaml
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -23,24 +21,9 @@ SESSION_TARGET = "local"
 DBT_SPARK_FORCED = {"spark.sql.ansi.enabled": "false"}
 
 
-def _env_var(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None:
-        raise UserError(f"{PROFILES_FILE} needs the environment variable {name}")
-    return value
-
-
-def render_profile(path: Path = PROFILES_FILE) -> dict[str, Any]:
-    """profiles.yml rendered the way dbt renders it: env_var() and the as_number filter."""
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    environment.filters["as_number"] = lambda value: value
-    rendered = environment.from_string(path.read_text()).render(env_var=_env_var)
-    return yaml.safe_load(rendered)
-
-
 def target_output(target: str = SESSION_TARGET, path: Path = PROFILES_FILE) -> dict[str, Any]:
     """The `outputs.<target>` block of the movielens profile."""
-    outputs = render_profile(path)[PROFILE_NAME]["outputs"]
+    outputs = load_rendered_yaml(path)[PROFILE_NAME]["outputs"]
     if target not in outputs:
         raise UserError(f"unknown target '{target}'; {path} defines {', '.join(outputs)}")
     return outputs[target]

@@ -1,4 +1,6 @@
--- Rating count and average rating of every rated movie, over all ratings read.
+{{ config(materialized='table') }}
+-- Rating count and average rating of every rated movie, over all ratings read. A table: five
+-- models read it, and as a view each of them would aggregate all ratings again.
 with
 
 ratings as (

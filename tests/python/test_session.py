@@ -1,10 +1,12 @@
-"""ml's SparkSession comes from the dbt profile: same warehouse, metastore and settings."""
+"""ml takes its settings from the dbt project: the SparkSession from the profile (same warehouse,
+metastore and settings), the data folder from the var movielens_dir."""
 
 from pathlib import Path
 
 import pytest
 
-from ml import UserError
+from ml import PROJECT_DIR, UserError
+from ml.project import data_dir, project_var
 from ml.session import schema, spark_conf, target_output
 
 
@@ -36,3 +38,11 @@ def test_live_session_uses_the_profile_warehouse(spark, table):
     assert Path(warehouse.removeprefix("file:")) == Path(spark_conf()["spark.sql.warehouse.dir"]).resolve()
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
     assert spark.catalog.tableExists(f"{schema()}.movies")
+
+
+def test_data_dir_default_is_dbts_var(monkeypatch, tmp_path):
+    monkeypatch.delenv("MOVIELENS_DIR", raising=False)
+    assert data_dir() == PROJECT_DIR / "../data"
+    monkeypatch.setenv("MOVIELENS_DIR", str(tmp_path))
+    assert data_dir() == tmp_path
+    assert project_var("rating_cap") == 125

@@ -14,8 +14,13 @@ BIN := $(VENV)/bin
 DATASET ?= ml-latest-small
 # The small real dataset that `make test` builds and checks.
 SMALL_DATA ?= ../shared/data/ml-latest-small
-# Extra arguments for `dbt build`, e.g. DBT_ARGS="--vars '{rating_cap: null}'".
+# dbt vars for dbt and for `python -m ml` alike, e.g. VARS="{rating_cap: null, top_n: 20}".
+VARS ?=
+# Extra arguments for `dbt build` (e.g. DBT_ARGS="--threads 2") and for the ml commands
+# (e.g. ML_ARGS="--refit", ML_ARGS="--master spark://127.0.0.1:7077").
 DBT_ARGS ?=
+ML_ARGS ?=
+VARS_ARG := $(if $(strip $(VARS)),--vars '$(VARS)')
 
 # dbt reads the project's profiles; Spark binds to loopback; executors use the venv's Python.
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
@@ -30,12 +35,29 @@ ifdef MOVIELENS_DIR
 RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
 endif
 TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR)
+# `make bench` times the model searches on MOVIELENS_DIR (default: the small dataset), in its own warehouse.
+BENCH_DATA := $(abspath $(or $(MOVIELENS_DIR),$(SMALL_DATA)))
+BENCH_ENV := MOVIELENS_DIR=$(BENCH_DATA) MOVIELENS_SPARK_DIR=$(CURDIR)/.spark/bench
 
-.PHONY: help venv java run test pytest lint format docs lock clean
+.PHONY: help venv java run ml test pytest bench lint format docs lock clean
+
+# The pipeline after the data check, in the environment $(1) with the vars argument $(2): dbt builds
+# and tests the marts, ml fits both models on them and writes its tables back, dbt tests those
+# (selector ml_results), and the summary says where everything is. Plain `dbt build` leaves those
+# tests out (selectors.yml: its default selector).
+define build_marts
+	$(1) $(BIN)/dbt build $(2) $(DBT_ARGS)
+endef
+define fit_models
+	$(1) $(BIN)/python -m ml kmeans $(2) $(ML_ARGS)
+	$(1) $(BIN)/python -m ml als $(2) $(ML_ARGS)
+	$(1) $(BIN)/dbt test --selector ml_results $(2)
+	$(1) $(BIN)/python -m ml summary $(2)
+endef
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  variables: MOVIELENS_DIR (default ../data) DATASET=$(DATASET) DBT_ARGS=$(DBT_ARGS)"
+	@echo "  variables: MOVIELENS_DIR (default ../data) DATASET=$(DATASET) VARS=$(VARS) DBT_ARGS=$(DBT_ARGS) ML_ARGS=$(ML_ARGS)"
 
 java: ## check for Java 17+ (Spark 4 needs it)
 	@$(PYTHON) -m ml check --java-only
@@ -47,17 +69,27 @@ $(VENV)/.installed: pyproject.toml requirements.lock | java
 
 venv: $(VENV)/.installed ## create .venv with the pinned dependencies
 
-run: venv ## check data (download DATASET if none), dbt build, print the row accounting
+run: venv ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, summary
 	$(RUN_ENV) $(BIN)/python -m ml check --download $(DATASET)
-	$(RUN_ENV) $(BIN)/dbt build $(DBT_ARGS)
+	$(call build_marts,$(RUN_ENV),$(VARS_ARG))
+	$(call fit_models,$(RUN_ENV),$(VARS_ARG))
 
-test: venv lint ## lint, dbt build + tests on the small real dataset, pytest
+ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, summary
+	$(call fit_models,$(RUN_ENV),$(VARS_ARG))
+
+test: venv lint ## lint; the whole pipeline on the small real dataset (default vars); pytest
 	$(TEST_ENV) $(BIN)/python -m ml check
-	$(TEST_ENV) $(BIN)/dbt build
+	$(call build_marts,$(TEST_ENV),)
+	$(call fit_models,$(TEST_ENV),)
 	$(MAKE) --no-print-directory pytest
 
 pytest: venv ## pytest only (needs the warehouse `make test` builds)
 	$(TEST_ENV) $(BIN)/pytest
+
+bench: venv ## time the k-means sweep (ours vs the original recipe) and the ALS grid -> BENCHMARKS.md
+	$(BENCH_ENV) $(BIN)/python -m ml check
+	$(call build_marts,$(BENCH_ENV),)
+	$(BENCH_ENV) $(BIN)/python -m ml bench --dataset $(notdir $(BENCH_DATA))
 
 lint: venv ## ruff (Python) and sqlfluff (dbt SQL, sparksql dialect)
 	$(BIN)/ruff check ml tests
@@ -69,11 +101,12 @@ format: venv ## apply ruff's and sqlfluff's fixes
 	$(BIN)/ruff format ml tests
 	$(BIN)/sqlfluff fix models analyses tests
 
-docs: venv ## dbt docs generate (open target/index.html)
-	$(RUN_ENV) $(BIN)/dbt docs generate
+# --select: the default selector (selectors.yml) would leave the ml sources out of the catalog
+docs: venv ## dbt docs generate, ml result tables included (open target/index.html)
+	$(RUN_ENV) $(BIN)/dbt docs generate --select "fqn:*" "source:*"
 
 lock: venv ## re-pin requirements.lock from the current venv
 	$(BIN)/pip freeze --exclude-editable | grep -v '^movielens-dbt-spark' > requirements.lock
 
-clean: ## remove dbt output and the Spark warehouses (keeps .venv and the data)
+clean: ## remove dbt output, the Spark warehouses and saved models (keeps .venv and the data)
 	rm -rf target logs .spark

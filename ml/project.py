@@ -34,10 +34,28 @@ def load_rendered_yaml(path: Path) -> dict[str, Any]:
     return yaml.safe_load(render(path.read_text()))
 
 
+def project_vars(overrides: str | dict[str, Any] | None = None) -> dict[str, Any]:
+    """The vars of dbt_project.yml (string vars rendered, as dbt renders them), with `overrides`
+    on top: a dict, or the YAML text of a `--vars` option, e.g. "{top_n: 20, rating_cap: null}"."""
+    defaults = yaml.safe_load(DBT_PROJECT_FILE.read_text())["vars"]
+    values = {name: render(value) if isinstance(value, str) else value for name, value in defaults.items()}
+    if isinstance(overrides, str):
+        try:
+            overrides = yaml.safe_load(overrides) if overrides.strip() else {}
+        except yaml.YAMLError as error:
+            raise UserError(f"--vars is not valid YAML: {overrides!r} ({error.problem})") from None
+        if not isinstance(overrides, dict):
+            raise UserError(f"--vars must be a YAML mapping like '{{top_n: 20}}', not {overrides!r}")
+    unknown = sorted(set(overrides or {}) - set(values))
+    if unknown:
+        raise UserError(f"unknown var {', '.join(unknown)}; dbt_project.yml defines {', '.join(values)}")
+    values.update(overrides or {})
+    return values
+
+
 def project_var(name: str) -> Any:
-    """A var's default from dbt_project.yml (a string var rendered, as dbt renders it)."""
-    value = yaml.safe_load(DBT_PROJECT_FILE.read_text())["vars"][name]
-    return render(value) if isinstance(value, str) else value
+    """A var's default from dbt_project.yml."""
+    return project_vars()[name]
 
 
 def data_dir() -> Path:

@@ -43,6 +43,13 @@ def schema(path: Path = PROFILES_FILE) -> str:
     return str(target_output(SESSION_TARGET, path)["schema"])
 
 
+def state_dir(path: Path = PROFILES_FILE) -> Path:
+    """The folder holding the profile's warehouse (`$MOVIELENS_SPARK_DIR`): ml keeps its saved
+    models there too, so each warehouse has the models fitted on its tables."""
+    warehouse = Path(spark_conf(path=path)["spark.sql.warehouse.dir"])
+    return (PROJECT_DIR / warehouse).parent
+
+
 def get_spark(master: str | None = None, app_name: str = "movielens-ml") -> SparkSession:
     """A Hive-enabled SparkSession on the project's warehouse and metastore.
 

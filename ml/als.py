@@ -1,0 +1,305 @@
+"""ALS recommendations, as in the study: explicit ratings, non-negative factors, the rank x regParam
+grid tuned by RMSE on a validation part of `als_ratings_train`, the best config refitted on all
+of train and scored on `als_ratings_test` next to two baselines.
+
+Writes `als_tuning`, `model_metrics`, `user_recommendations` and `movie_audiences`; the final
+model is saved and reused while `als_ratings_train` and the settings are unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from ml import UserError, artifacts
+from ml.baselines import fit_bias_model, popularity, top_unseen_by_score
+from ml.evaluate import clip_rating, coverage, ranking_metrics, rating_errors
+from ml.features import validation_split
+from ml.io import content_hash, frame_from_rows, qualified, read_table, write_table
+from ml.progress import Progress
+
+if TYPE_CHECKING:
+    from pyspark.ml.recommendation import ALSModel
+    from pyspark.sql import DataFrame, SparkSession
+
+STEP = "als"
+RATING_COLUMNS = ["user_id", "movie_id", "rating"]
+SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
+
+
+@dataclass(frozen=True)
+class AlsSettings:
+    """The study's ALS knobs (dbt vars als_*, validation_fraction, split_seed)."""
+
+    ranks: tuple[int, ...]
+    reg_params: tuple[float, ...]
+    max_iter: int
+    validation_fraction: float
+    seed: int
+
+    @classmethod
+    def from_vars(cls, values: dict[str, Any]) -> AlsSettings:
+        return cls(
+            ranks=tuple(_number_list(values, "als_ranks", int)),
+            reg_params=tuple(_number_list(values, "als_reg_params", float)),
+            max_iter=values["als_max_iter"],
+            validation_fraction=values["validation_fraction"],
+            seed=values["split_seed"],
+        )
+
+    def grid(self) -> list[tuple[int, float]]:
+        """Every (rank, regParam) pair, ranks outer."""
+        return list(itertools.product(self.ranks, self.reg_params))
+
+
+def _number_list(values: dict[str, Any], name: str, kind: type) -> list:
+    value = values[name]
+    items = value if isinstance(value, list) else [value]
+    if not items or any(
+        isinstance(item, bool) or not isinstance(item, int | float) or item <= 0 for item in items
+    ):
+        raise UserError(f"var {name} must be a list of positive numbers, like [50, 75], not {value!r}")
+    if kind is int and any(item != int(item) for item in items):
+        raise UserError(f"var {name} must hold whole numbers, not {value!r}")
+    return sorted({kind(item) for item in items})
+
+
+@dataclass
+class TuningPoint:
+    rank: int
+    reg_param: float
+    validation_rmse: float
+    fit_seconds: float
+
+
+def estimator(rank: int, reg_param: float, max_iter: int, seed: int, blocks: int):
+    from pyspark.ml.recommendation import ALS
+
+    return ALS(
+        rank=rank,
+        regParam=reg_param,
+        maxIter=max_iter,
+        seed=seed,
+        numUserBlocks=blocks,
+        numItemBlocks=blocks,
+        nonnegative=True,
+        implicitPrefs=False,
+        coldStartStrategy="drop",
+        userCol="user_id",
+        itemCol="movie_id",
+        ratingCol="rating",
+    )
+
+
+def tuning_parts(train: DataFrame, settings: AlsSettings) -> tuple[DataFrame, DataFrame]:
+    """(fit part, validation part) of als_ratings_train, cached."""
+    fit_part, validation_part = validation_split(
+        train, ["user_id", "movie_id"], settings.validation_fraction, settings.seed
+    )
+    return fit_part.cache(), validation_part.cache()
+
+
+def tune(
+    fit_part: DataFrame,
+    validation_part: DataFrame,
+    settings: AlsSettings,
+    blocks: int,
+    progress: Progress | None,
+) -> list[TuningPoint]:
+    """Fit each config of the grid on `fit_part`; RMSE (clipped) on `validation_part`."""
+    points = []
+    for rank, reg_param in settings.grid():
+        started = time.monotonic()
+        model = estimator(rank, reg_param, settings.max_iter, settings.seed, blocks).fit(fit_part)
+        fit_seconds = time.monotonic() - started
+        rmse = rating_errors(model.transform(validation_part))["rmse"]
+        point = TuningPoint(rank, reg_param, rmse, round(fit_seconds, 3))
+        points.append(point)
+        if progress:
+            progress.step(
+                f"rank {rank}, regParam {reg_param}: validation RMSE {rmse:.4f}, fit {fit_seconds:.1f} s"
+            )
+    return points
+
+
+def best_point(points: list[TuningPoint]) -> TuningPoint:
+    """Lowest validation RMSE; on a tie the smaller rank, then the stronger regularisation."""
+    return min(points, key=lambda point: (point.validation_rmse, point.rank, -point.reg_param))
+
+
+def top_unseen(model: ALSModel, train: DataFrame, n: int, side: str) -> DataFrame:
+    """For side 'user': user_id, rank, movie_id, score — every train user's n best-scored movies
+    that the user did not rate in train. For side 'movie': movie_id, rank, user_id, score — every
+    train movie's n best-scored users among those who did not rate it.
+
+    ALS's own top-k cannot skip the rated pairs, so each id asks for n + (its train ratings)
+    results. Ids are grouped by that need rounded up to a power of two, so a few heavy raters
+    do not make everyone's top-k list long."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    key, other = SIDES[side]
+    recommend = model.recommendForUserSubset if side == "user" else model.recommendForItemSubset
+    need = (
+        train.groupBy(key)
+        .agg((F.lit(n) + F.pow(F.lit(2), F.ceil(F.log2(F.count(F.lit(1)))))).cast("int").alias("need"))
+        .cache()
+    )
+    parts = []
+    for (size,) in need.select("need").distinct().orderBy("need").collect():
+        recommended = recommend(need.where(F.col("need") == size).select(key), size)
+        parts.append(
+            recommended.select(key, F.explode("recommendations").alias("item")).select(
+                key, F.col(f"item.{other}").alias(other), F.col("item.rating").alias("score")
+            )
+        )
+    candidates = parts[0]
+    for part in parts[1:]:
+        candidates = candidates.unionByName(part)
+    unseen = candidates.join(train.select(key, other), [key, other], "left_anti")
+    rank = F.row_number().over(Window.partitionBy(key).orderBy(F.desc("score"), F.asc(other)))
+    return unseen.withColumn("rank", rank).where(F.col("rank") <= n).select(key, "rank", other, "score")
+
+
+def model_metrics_row(
+    name: str,
+    test: DataFrame,
+    recommendations: DataFrame,
+    catalogue: DataFrame,
+    k: int,
+    relevant_rating: float,
+    predictions: DataFrame | None = None,
+) -> dict[str, Any]:
+    """One row of model_metrics: rating errors (if the model predicts ratings) and ranking metrics."""
+    row: dict[str, Any] = {"model": name, "split": "test", "rmse": None, "mae": None, "rated_pairs": None}
+    if predictions is not None:
+        row.update(rating_errors(predictions))
+    row.update(ranking_metrics(recommendations, test, k, relevant_rating))
+    row["k"] = k
+    row["coverage"] = coverage(recommendations, catalogue, k)
+    return row
+
+
+METRICS_SCHEMA = (
+    "model string, split string, rmse double, mae double, rated_pairs long, k int, precision_at_k double, "
+    "recall_at_k double, ndcg_at_k double, map_at_k double, coverage double, ranked_users long"
+)
+
+
+def fingerprint(train: DataFrame, settings: AlsSettings, blocks: int) -> dict[str, Any]:
+    return {
+        "als_ratings_train": content_hash(train.select(*RATING_COLUMNS)),
+        "settings": asdict(settings),
+        "blocks": blocks,
+    }
+
+
+def run(
+    spark: SparkSession, values: dict[str, Any], refit: bool = False, blocks: int | None = None
+) -> dict[str, Any]:
+    """The ALS step end to end; returns the headline figures it printed."""
+    from pyspark.ml.recommendation import ALSModel
+
+    settings = AlsSettings.from_vars(values)
+    top_n, relevant_rating = values["top_n"], float(values["relevant_rating"])
+    if not isinstance(top_n, int) or top_n < 1:
+        raise UserError(f"var top_n must be a whole number of at least 1, not {top_n!r}")
+    # ALS shuffles between its user and item blocks every iteration; a block per core keeps every
+    # core busy without paying for more shuffle partitions than there is work
+    blocks = blocks or spark.sparkContext.defaultParallelism
+    train = read_table(spark, "als_ratings_train").select(*RATING_COLUMNS).repartition(blocks).cache()
+    test = read_table(spark, "als_ratings_test").select(*RATING_COLUMNS).cache()
+    movies = read_table(spark, "movies").select("movie_id", "title", "genres")
+
+    current = fingerprint(train, settings, blocks)
+    reused = artifacts.reuse(STEP, current, ALSModel, "ALS", refit)
+    if reused:
+        model, meta = reused
+        points = [TuningPoint(**point) for point in meta["tuning"]]
+    else:
+        fit_part, validation_part = tuning_parts(train, settings)
+        print(
+            f"ALS: tuning {len(settings.grid())} configs (ranks {list(settings.ranks)} x regParams "
+            f"{list(settings.reg_params)}) on {fit_part.count():,} ratings, RMSE on "
+            f"{validation_part.count():,} validation ratings; {blocks} blocks"
+        )
+        started = time.monotonic()
+        points = tune(fit_part, validation_part, settings, blocks, Progress("ALS", len(settings.grid())))
+        tuning_seconds = time.monotonic() - started
+        fit_part.unpersist()
+        validation_part.unpersist()
+        best = best_point(points)
+        model = estimator(best.rank, best.reg_param, settings.max_iter, settings.seed, blocks).fit(train)
+        folder = artifacts.save(
+            STEP,
+            model,
+            current,
+            {"tuning": [asdict(point) for point in points], "tuning_seconds": tuning_seconds},
+        )
+        print(
+            f"ALS: tuning took {tuning_seconds:.1f} s; rank {best.rank}, regParam {best.reg_param} refitted "
+            f"on all {train.count():,} train ratings; model saved in {folder}"
+        )
+    best = best_point(points)
+
+    # every model is scored on the same test pairs: those whose user and movie are in train
+    # (ALS has no factors for the others and drops them; coldStartStrategy="drop")
+    scorable = test.join(train.select("user_id").distinct(), "user_id").join(
+        train.select("movie_id").distinct(), "movie_id"
+    )
+    catalogue = train.select("movie_id").distinct()
+    als_recommendations = top_unseen(model, train, top_n, "user").cache()
+    bias_model = fit_bias_model(train)
+    bias_recommendations = top_unseen_by_score(
+        bias_model.movie_bias.withColumnRenamed("movie_bias", "score"), train, top_n
+    )
+    popular_recommendations = top_unseen_by_score(popularity(train), train, top_n)
+    metrics = [
+        model_metrics_row(
+            "als", test, als_recommendations, catalogue, top_n, relevant_rating, model.transform(scorable)
+        ),
+        model_metrics_row(
+            "bias_baseline",
+            test,
+            bias_recommendations,
+            catalogue,
+            top_n,
+            relevant_rating,
+            bias_model.predict(scorable),
+        ),
+        model_metrics_row("most_popular", test, popular_recommendations, catalogue, top_n, relevant_rating),
+    ]
+
+    user_recommendations = als_recommendations.join(movies, "movie_id").select(
+        "user_id", "rank", "movie_id", "title", "genres", clip_rating("score").alias("predicted_rating")
+    )
+    movie_audiences = top_unseen(model, train, top_n, "movie").select(
+        "movie_id", "rank", "user_id", clip_rating("score").alias("predicted_rating")
+    )
+    counts = {
+        "als_tuning": write_table(
+            frame_from_rows(
+                spark,
+                [{**asdict(point), "is_selected": point == best} for point in points],
+                "rank int, reg_param double, validation_rmse double, fit_seconds double, is_selected boolean",
+            ),
+            "als_tuning",
+        ),
+        "model_metrics": write_table(frame_from_rows(spark, metrics, METRICS_SCHEMA), "model_metrics"),
+        "user_recommendations": write_table(user_recommendations, "user_recommendations"),
+        "movie_audiences": write_table(movie_audiences, "movie_audiences"),
+    }
+    for name, count in counts.items():
+        print(f"ALS: wrote {qualified(name)} ({count:,} rows)")
+    for row in metrics:
+        rating = f"RMSE {row['rmse']:.4f}, MAE {row['mae']:.4f}, " if row["rmse"] is not None else ""
+        print(
+            f"ALS: {row['model']:<13} test {rating}precision@{top_n} {row['precision_at_k']:.4f}, "
+            f"NDCG@{top_n} {row['ndcg_at_k']:.4f}, coverage {row['coverage']:.1%}"
+        )
+    train.unpersist()
+    test.unpersist()
+    als_recommendations.unpersist()
+    return {"rank": best.rank, "reg_param": best.reg_param, "metrics": metrics}

@@ -1,0 +1,99 @@
+"""Metrics against hand-computed cases, and against Spark's own RankingMetrics."""
+
+import math
+import random
+
+import pytest
+from pyspark.mllib.evaluation import RankingMetrics
+
+from ml.evaluate import coverage, ranking_metrics, rating_errors
+
+
+def test_rating_errors_clip_predictions_to_the_scale(spark):
+    predictions = spark.createDataFrame(
+        [(4.0, 6.0), (1.0, 0.0), (3.0, 3.5)], "rating double, prediction double"
+    )
+    # clipped errors: 1.0, 0.5, 0.5
+    errors = rating_errors(predictions)
+    assert errors["rmse"] == pytest.approx(math.sqrt((1 + 0.25 + 0.25) / 3))
+    assert errors["mae"] == pytest.approx(2 / 3)
+    assert errors["rated_pairs"] == 3
+
+
+def test_a_missing_prediction_is_an_error_not_a_smaller_average(spark):
+    predictions = spark.createDataFrame([(4.0, None), (1.0, 1.0)], "rating double, prediction double")
+    with pytest.raises(ValueError, match="1 of 2"):
+        rating_errors(predictions)
+
+
+@pytest.fixture(scope="module")
+def hand_case(spark):
+    recommendations = spark.createDataFrame(
+        [
+            (1, 1, 10), (1, 2, 11), (1, 3, 12),
+            (2, 1, 20), (2, 2, 21), (2, 3, 22),
+            (3, 1, 30), (3, 2, 31), (3, 3, 32),
+        ],
+        "user_id int, rank int, movie_id int",
+    )  # fmt: skip
+    test = spark.createDataFrame(
+        [
+            (1, 10, 5.0), (1, 12, 4.5), (1, 13, 4.0),  # user 1: relevant 10, 12, 13; hits at ranks 1, 3
+            (2, 21, 4.0), (2, 22, 3.5),  # user 2: relevant 21 (4.0 counts); hit at rank 2
+            (3, 30, 2.0),  # user 3: nothing relevant, not averaged
+        ],
+        "user_id int, movie_id int, rating double",
+    )  # fmt: skip
+    return recommendations, test
+
+
+def test_ranking_metrics_by_hand(hand_case):
+    recommendations, test = hand_case
+    metrics = ranking_metrics(recommendations, test, k=3, relevant_rating=4.0)
+    log2 = math.log2
+    ndcg_1 = (1 / log2(2) + 1 / log2(4)) / (1 / log2(2) + 1 / log2(3) + 1 / log2(4))
+    ndcg_2 = (1 / log2(3)) / 1
+    assert metrics["ranked_users"] == 2
+    assert metrics["precision_at_k"] == pytest.approx((2 / 3 + 1 / 3) / 2)
+    assert metrics["recall_at_k"] == pytest.approx((2 / 3 + 1) / 2)
+    assert metrics["ndcg_at_k"] == pytest.approx((ndcg_1 + ndcg_2) / 2)
+    assert metrics["map_at_k"] == pytest.approx(((1 + 2 / 3) / 3 + (1 / 2) / 1) / 2)
+
+
+def test_ranking_metrics_at_a_shorter_k(hand_case):
+    recommendations, test = hand_case
+    metrics = ranking_metrics(recommendations, test, k=1, relevant_rating=4.0)
+    # user 1 hits at rank 1, user 2 misses
+    assert metrics["precision_at_k"] == pytest.approx(0.5)
+    assert metrics["recall_at_k"] == pytest.approx((1 / 3 + 0) / 2)
+    assert metrics["ndcg_at_k"] == pytest.approx(0.5)
+    assert metrics["map_at_k"] == pytest.approx(0.5)
+
+
+def test_ranking_metrics_agree_with_sparks_ranking_metrics(spark):
+    generator = random.Random(7)
+    recommendation_rows, test_rows, pairs = [], [], []
+    for user in range(40):
+        ranked = generator.sample(range(60), 10)
+        relevant = set(generator.sample(range(60), generator.randint(1, 15)))
+        recommendation_rows += [(user, rank, movie) for rank, movie in enumerate(ranked, start=1)]
+        test_rows += [(user, movie, 4.5) for movie in relevant]
+        pairs.append((ranked, sorted(relevant)))
+    ours = ranking_metrics(
+        spark.createDataFrame(recommendation_rows, "user_id int, rank int, movie_id int"),
+        spark.createDataFrame(test_rows, "user_id int, movie_id int, rating double"),
+        k=10,
+        relevant_rating=4.0,
+    )
+    theirs = RankingMetrics(spark.sparkContext.parallelize(pairs))
+    assert ours["precision_at_k"] == pytest.approx(theirs.precisionAt(10))
+    assert ours["recall_at_k"] == pytest.approx(theirs.recallAt(10))
+    assert ours["ndcg_at_k"] == pytest.approx(theirs.ndcgAt(10))
+    assert ours["map_at_k"] == pytest.approx(theirs.meanAveragePrecisionAt(10))
+
+
+def test_coverage_is_the_share_of_the_catalogue_in_some_top_k(hand_case, spark):
+    recommendations, _ = hand_case
+    catalogue = spark.range(18).withColumnRenamed("id", "movie_id")
+    assert coverage(recommendations, catalogue, k=3) == pytest.approx(9 / 18)
+    assert coverage(recommendations, catalogue, k=1) == pytest.approx(3 / 18)

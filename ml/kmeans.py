@@ -260,6 +260,11 @@ def run(
     fit_part, validation_part = sweep_parts(train, settings)
     training_movies, validation_movies = fit_part.count(), validation_part.count()
     ks, skipped = plan_grid(grid, training_movies)
+    if not ks:
+        raise UserError(
+            f"every k of the grid ({grid[0]}..{grid[-1]}) is at least the {training_movies:,} movies "
+            "the sweep fits on; lower kmeans_k_min"
+        )
     if skipped:
         print(
             f"k-means: skipping k = {skipped[0]}..{skipped[-1]} ({len(skipped)} values): "

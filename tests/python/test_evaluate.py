@@ -70,6 +70,8 @@ def test_ranking_metrics_at_a_shorter_k(hand_case):
     assert metrics["map_at_k"] == pytest.approx(0.5)
 
 
+# RankingMetrics builds a SQLContext, which pyspark deprecates
+@pytest.mark.filterwarnings("ignore::FutureWarning")
 def test_ranking_metrics_agree_with_sparks_ranking_metrics(spark):
     generator = random.Random(7)
     recommendation_rows, test_rows, pairs = [], [], []

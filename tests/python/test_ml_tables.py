@@ -4,7 +4,7 @@ on the small dataset, and what a rerun does with the saved models."""
 import pytest
 from pyspark.sql import functions as F
 
-from ml import als, kmeans
+from ml import UserError, als, kmeans
 from ml.project import project_vars
 
 
@@ -81,3 +81,8 @@ def test_a_rerun_of_als_reuses_its_saved_model_and_rewrites_the_same_recommendat
     assert "inputs unchanged" in out and "tuning 16 configs" not in out
     assert {tuple(row) for row in ml_table("user_recommendations").select(*columns).collect()} == before
     assert {row.model: row.rmse for row in ml_table("model_metrics").collect()} == metrics_before
+
+
+def test_a_grid_with_no_k_below_the_movie_count_is_a_user_error(ml_table, spark):
+    with pytest.raises(UserError, match="every k of the grid"):
+        kmeans.run(spark, project_vars({"kmeans_k_min": 5000, "kmeans_k_max": 5000}))

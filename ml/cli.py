@@ -231,8 +231,10 @@ def run_recommend(args: argparse.Namespace) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> None:
+    from ml.project import project_vars
     from ml.summary import print_summary
 
+    project_vars(args.vars)  # the tables hold what the vars gave; a misspelt var is still an error
     print_summary(_spark_session(args, "summary"))
 
 

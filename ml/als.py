@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import asdict, dataclass
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from ml import UserError, artifacts
@@ -93,6 +94,11 @@ def estimator(rank: int, reg_param: float, max_iter: int, seed: int, blocks: int
     )
 
 
+def read_train(spark: SparkSession, blocks: int) -> DataFrame:
+    """The ratings of als_ratings_train in `blocks` partitions, one per ALS block."""
+    return read_table(spark, "als_ratings_train").select(*RATING_COLUMNS).repartition(blocks)
+
+
 def tuning_parts(train: DataFrame, settings: AlsSettings) -> tuple[DataFrame, DataFrame]:
     """(fit part, validation part) of als_ratings_train, cached."""
     fit_part, validation_part = validation_split(
@@ -155,10 +161,9 @@ def top_unseen(model: ALSModel, train: DataFrame, n: int, side: str) -> DataFram
                 key, F.col(f"item.{other}").alias(other), F.col("item.rating").alias("score")
             )
         )
-    candidates = parts[0]
-    for part in parts[1:]:
-        candidates = candidates.unionByName(part)
-    unseen = candidates.join(train.select(key, other), [key, other], "left_anti")
+    unseen = reduce(lambda left, right: left.unionByName(right), parts).join(
+        train.select(key, other), [key, other], "left_anti"
+    )
     rank = F.row_number().over(Window.partitionBy(key).orderBy(F.desc("score"), F.asc(other)))
     return unseen.withColumn("rank", rank).where(F.col("rank") <= n).select(key, "rank", other, "score")
 
@@ -209,7 +214,7 @@ def run(
     # ALS shuffles between its user and item blocks every iteration; a block per core keeps every
     # core busy without paying for more shuffle partitions than there is work
     blocks = blocks or spark.sparkContext.defaultParallelism
-    train = read_table(spark, "als_ratings_train").select(*RATING_COLUMNS).repartition(blocks).cache()
+    train = read_train(spark, blocks).cache()
     test = read_table(spark, "als_ratings_test").select(*RATING_COLUMNS).cache()
     movies = read_table(spark, "movies").select("movie_id", "title", "genres")
 

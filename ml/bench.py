@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ml import PROJECT_DIR
-from ml.als import RATING_COLUMNS, AlsSettings, tune, tuning_parts
+from ml.als import AlsSettings, read_train, tune, tuning_parts
 from ml.io import read_table
 from ml.kmeans import SOLVER, KMeansSettings, best_point, plan_grid, sweep, sweep_parts
 from ml.progress import Progress, clock
@@ -86,8 +86,7 @@ def time_kmeans_sweep(
 
 def time_als_grid(spark: SparkSession, settings: AlsSettings) -> dict[str, Any]:
     blocks = spark.sparkContext.defaultParallelism
-    train = read_table(spark, "als_ratings_train").select(*RATING_COLUMNS).repartition(blocks)
-    fit_part, validation_part = tuning_parts(train, settings)
+    fit_part, validation_part = tuning_parts(read_train(spark, blocks), settings)
     ratings = fit_part.count()
     validation_part.count()
     started = time.monotonic()

@@ -9,6 +9,7 @@ model is saved and reused while `als_ratings_train` and the settings are unchang
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import asdict, dataclass
 from functools import reduce
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 STEP = "als"
 RATING_COLUMNS = ["user_id", "movie_id", "rating"]
+SEARCHES = ("halving", "grid")
+# successive halving keeps the best 1/HALVING_ETA of the configs at each rung
+HALVING_ETA = 4
 SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
 
 
@@ -39,6 +43,7 @@ class AlsSettings:
     max_iter: int
     validation_fraction: float
     seed: int
+    search: str = "halving"
 
     @classmethod
     def from_vars(cls, values: dict[str, Any]) -> AlsSettings:
@@ -48,11 +53,27 @@ class AlsSettings:
             max_iter=values["als_max_iter"],
             validation_fraction=values["validation_fraction"],
             seed=values["split_seed"],
+            search=_search(values),
         )
 
     def grid(self) -> list[tuple[int, float]]:
         """Every (rank, regParam) pair, ranks outer."""
         return list(itertools.product(self.ranks, self.reg_params))
+
+
+def _search(values: dict[str, Any]) -> str:
+    search = values.get("als_search", "halving")
+    if search not in SEARCHES:
+        raise UserError(f"var als_search must be one of {', '.join(SEARCHES)}, not {search!r}")
+    return search
+
+
+def halving_rungs(configs: int, max_iter: int) -> list[int]:
+    """maxIter of each rung of successive halving: enough rungs that the last one holds one
+    quarter's worth of survivors, the last at max_iter and each before it 1/HALVING_ETA of the
+    next. 16 configs, max_iter 10: [3, 10] (16 configs at 3 iterations, the best 4 at 10)."""
+    rungs = max(1, math.ceil(math.log(max(configs, 1), HALVING_ETA) - 1e-9))
+    return [max(1, math.ceil(max_iter / HALVING_ETA ** (rungs - 1 - rung))) for rung in range(rungs)]
 
 
 def _number_list(values: dict[str, Any], name: str, kind: type) -> list:
@@ -69,10 +90,13 @@ def _number_list(values: dict[str, Any], name: str, kind: type) -> list:
 
 @dataclass
 class TuningPoint:
+    """A config's validation RMSE after its last rung (`iterations` = that rung's maxIter)."""
+
     rank: int
     reg_param: float
     validation_rmse: float
     fit_seconds: float
+    iterations: int = 0
 
 
 def estimator(rank: int, reg_param: float, max_iter: int, seed: int, blocks: int):
@@ -114,58 +138,130 @@ def tune(
     blocks: int,
     progress: Progress | None,
 ) -> list[TuningPoint]:
-    """Fit each config of the grid on `fit_part`; RMSE (clipped) on `validation_part`."""
-    points = []
-    for rank, reg_param in settings.grid():
-        started = time.monotonic()
-        model = estimator(rank, reg_param, settings.max_iter, settings.seed, blocks).fit(fit_part)
-        fit_seconds = time.monotonic() - started
-        rmse = rating_errors(model.transform(validation_part))["rmse"]
-        point = TuningPoint(rank, reg_param, rmse, round(fit_seconds, 3))
-        points.append(point)
-        if progress:
-            progress.step(
-                f"rank {rank}, regParam {reg_param}: validation RMSE {rmse:.4f}, fit {fit_seconds:.1f} s"
-            )
-    return points
+    """Fit configs of the grid on `fit_part`, RMSE (clipped) on `validation_part`: one point per
+    config. Search "grid": every config at max_iter. Search "halving": every config at the first
+    rung's maxIter, the best 1/HALVING_ETA of them at the next rung's, and so on up to max_iter;
+    fit_seconds sums a config's rungs."""
+    rungs = halving_rungs(len(settings.grid()), settings.max_iter) if settings.search == "halving" else []
+    rungs = rungs or [settings.max_iter]
+    points = {config: TuningPoint(*config, math.inf, 0.0) for config in settings.grid()}
+    survivors = list(points)
+    for rung, iterations in enumerate(rungs):
+        if rung:
+            ranked = sorted(survivors, key=lambda config: _ranking_key(points[config]))
+            survivors = ranked[: math.ceil(len(survivors) / HALVING_ETA)]
+        for rank, reg_param in survivors:
+            started = time.monotonic()
+            model = estimator(rank, reg_param, iterations, settings.seed, blocks).fit(fit_part)
+            fit_seconds = time.monotonic() - started
+            rmse = rating_errors(model.transform(validation_part))["rmse"]
+            point = points[(rank, reg_param)]
+            point.validation_rmse, point.iterations = rmse, iterations
+            point.fit_seconds = round(point.fit_seconds + fit_seconds, 3)
+            if progress:
+                progress.step(
+                    f"rank {rank}, regParam {reg_param}, {iterations} iterations: validation RMSE "
+                    f"{rmse:.4f}, fit {fit_seconds:.1f} s"
+                )
+    return list(points.values())
+
+
+def tuning_fits(settings: AlsSettings) -> int:
+    """How many fits tune() makes (for progress)."""
+    configs = len(settings.grid())
+    if settings.search == "grid":
+        return configs
+    fits, survivors = 0, configs
+    for rung in range(len(halving_rungs(configs, settings.max_iter))):
+        if rung:
+            survivors = math.ceil(survivors / HALVING_ETA)
+        fits += survivors
+    return fits
+
+
+def _ranking_key(point: TuningPoint) -> tuple[float, int, float]:
+    """Lowest validation RMSE; on a tie the smaller rank, then the stronger regularisation."""
+    return (point.validation_rmse, point.rank, -point.reg_param)
 
 
 def best_point(points: list[TuningPoint]) -> TuningPoint:
-    """Lowest validation RMSE; on a tie the smaller rank, then the stronger regularisation."""
-    return min(points, key=lambda point: (point.validation_rmse, point.rank, -point.reg_param))
+    """The best of the configs that reached the last rung (RMSEs after fewer iterations are not
+    comparable with theirs)."""
+    finalists = [point for point in points if point.iterations == max(p.iterations for p in points)]
+    return min(finalists, key=_ranking_key)
 
 
-def top_unseen(model: ALSModel, train: DataFrame, n: int, side: str) -> DataFrame:
+# top_unseen's first request per id: n + its train ratings rounded up to a power of two, at most
+# n + FIRST_EXTRA; an id left with fewer than n unseen asks again for TOP_K_GROWTH times as many
+FIRST_EXTRA = 64
+TOP_K_GROWTH = 4
+
+
+def top_unseen(
+    model: ALSModel, train: DataFrame, n: int, side: str, first_extra: int = FIRST_EXTRA
+) -> DataFrame:
     """For side 'user': user_id, rank, movie_id, score — every train user's n best-scored movies
     that the user did not rate in train. For side 'movie': movie_id, rank, user_id, score — every
     train movie's n best-scored users among those who did not rate it.
 
-    ALS's own top-k cannot skip the rated pairs, so each id asks for n + (its train ratings)
-    results. Ids are grouped by that need rounded up to a power of two, so a few heavy raters
-    do not make everyone's top-k list long."""
+    ALS's own top-k cannot skip the rated pairs. Each id first asks for n + its train ratings
+    (rounded up to a power of two, at most n + first_extra: rated pairs rarely fill a top list,
+    and a movie with 50,000 ratings must not ask for 50,000 users); ids whose list then holds
+    fewer than n unseen, or whose n-th unseen ties the list's last score, ask again for
+    TOP_K_GROWTH times as many, until that is settled or the list holds every candidate. Ids
+    asking for the same k are asked together."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     key, other = SIDES[side]
     recommend = model.recommendForUserSubset if side == "user" else model.recommendForItemSubset
-    need = (
-        train.groupBy(key)
-        .agg((F.lit(n) + F.pow(F.lit(2), F.ceil(F.log2(F.count(F.lit(1)))))).cast("int").alias("need"))
-        .cache()
-    )
-    parts = []
-    for (size,) in need.select("need").distinct().orderBy("need").collect():
-        recommended = recommend(need.where(F.col("need") == size).select(key), size)
-        parts.append(
-            recommended.select(key, F.explode("recommendations").alias("item")).select(
-                key, F.col(f"item.{other}").alias(other), F.col("item.rating").alias("score")
-            )
-        )
-    unseen = reduce(lambda left, right: left.unionByName(right), parts).join(
-        train.select(key, other), [key, other], "left_anti"
-    )
+    candidates = train.select(other).distinct().count()
+    seen = train.select(key, other)
+    first_k = F.least(
+        F.lit(n) + F.pow(F.lit(2), F.ceil(F.log2(F.count(F.lit(1))))), F.lit(n + first_extra)
+    ).cast("int")
+    pending = train.groupBy(key).agg(first_k.alias("need")).cache()
     rank = F.row_number().over(Window.partitionBy(key).orderBy(F.desc("score"), F.asc(other)))
-    return unseen.withColumn("rank", rank).where(F.col("rank") <= n).select(key, "rank", other, "score")
+    done = []
+    while pending.take(1):
+        parts = []
+        for (size,) in pending.select("need").distinct().orderBy("need").collect():
+            recommended = recommend(pending.where(F.col("need") == size).select(key), size)
+            parts.append(
+                recommended.select(key, F.explode("recommendations").alias("item")).select(
+                    key,
+                    F.col(f"item.{other}").alias(other),
+                    F.col("item.rating").alias("score"),
+                    F.lit(size).alias("asked"),
+                )
+            )
+        returned = reduce(lambda left, right: left.unionByName(right), parts).cache()
+        unseen = (
+            returned.join(seen, [key, other], "left_anti")
+            .withColumn("rank", rank)
+            .where(F.col("rank") <= n)
+            .cache()
+        )
+        # complete: the n-th unseen scores above the list's last score, so nothing outside the list
+        # can reach it (ties included), or the list already held every candidate
+        floor = returned.groupBy(key).agg(F.min("score").alias("floor"))
+        nth = unseen.where(F.col("rank") == n).select(key, F.col("score").alias("nth"))
+        complete = (
+            pending.join(floor, key, "left")
+            .join(nth, key, "left")
+            .where((F.col("nth") > F.col("floor")) | (F.col("need") >= candidates))
+            .select(key)
+        )
+        done.append(unseen.join(complete, key).select(key, "rank", other, "score"))
+        retry = (
+            pending.join(complete, key, "left_anti")
+            .withColumn("need", F.least(F.col("need") * TOP_K_GROWTH, F.lit(candidates)).cast("int"))
+            .cache()
+        )
+        retry.count()
+        pending.unpersist()
+        pending = retry
+    return reduce(lambda left, right: left.unionByName(right), done)
 
 
 def model_metrics_row(
@@ -227,11 +323,12 @@ def run(
         fit_part, validation_part = tuning_parts(train, settings)
         print(
             f"ALS: tuning {len(settings.grid())} configs (ranks {list(settings.ranks)} x regParams "
-            f"{list(settings.reg_params)}) on {fit_part.count():,} ratings, RMSE on "
-            f"{validation_part.count():,} validation ratings; {blocks} blocks"
+            f"{list(settings.reg_params)}, search {settings.search}: {tuning_fits(settings)} fits) on "
+            f"{fit_part.count():,} ratings, RMSE on {validation_part.count():,} validation ratings; "
+            f"{blocks} blocks"
         )
         started = time.monotonic()
-        points = tune(fit_part, validation_part, settings, blocks, Progress("ALS", len(settings.grid())))
+        points = tune(fit_part, validation_part, settings, blocks, Progress("ALS", tuning_fits(settings)))
         tuning_seconds = time.monotonic() - started
         fit_part.unpersist()
         validation_part.unpersist()
@@ -288,7 +385,8 @@ def run(
             frame_from_rows(
                 spark,
                 [{**asdict(point), "is_selected": point == best} for point in points],
-                "rank int, reg_param double, validation_rmse double, fit_seconds double, is_selected boolean",
+                "rank int, reg_param double, validation_rmse double, fit_seconds double, iterations int, "
+                "is_selected boolean",
             ),
             "als_tuning",
         ),

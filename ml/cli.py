@@ -8,6 +8,7 @@ defaults from dbt_project.yml) and spark-submit's `--master`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -156,23 +157,69 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _spark_arguments(summary)
 
-    bench = commands.add_parser(
-        "bench",
-        help="time the k-means sweep (ours and the original recipe) and the ALS grid; write BENCHMARKS.md",
+    synth = commands.add_parser(
+        "synth",
+        help="write synthetic MovieLens files of ml-25m's shape (scale 1.0 = 25M ratings)",
         description=(
-            "Times, in one SparkSession on the built marts, the full k-means sweep as `kmeans` runs it, the "
-            "same sweep one fit at a time, the same sweep the original way (row solver, maxIter 1000, one "
-            "fit at a time), and the ALS grid. Writes BENCHMARKS.md and benchmarks/<dataset>.json; "
-            "writes no table and touches no saved model."
+            "Writes movies.csv, ratings.csv, tags.csv and links.csv in the ml-25m format, scaled: users, "
+            "movies and ratings are ml-25m's counts times --scale, with its ratings-per-user and "
+            "popularity curves, genre mix and rating values; plus synth.json, the shape written. The same "
+            "scale and seed give the same files; a folder already holding them is reused."
         ),
     )
-    _spark_arguments(bench)
-    bench.add_argument("--dataset", default="ml-latest-small", help="name of the data, for the report")
-    bench.add_argument(
-        "--parallelism",
-        type=int,
+    synth.add_argument("--scale", type=float, default=1.0, help="1.0 = ml-25m's size (default 1.0)")
+    synth.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    synth.add_argument(
+        "--out",
+        type=Path,
         default=None,
-        help="fits at once in our sweep (default: the cores Spark has)",
+        help="folder to write (default: .spark/synthetic/scale-<scale>-seed-<seed> in the project)",
+    )
+
+    bench = commands.add_parser(
+        "bench",
+        help="time the whole pipeline stage by stage against the original recipe; write BENCHMARKS.md",
+        description=(
+            "Runs every stage in its own process, as `make run` does (dbt build, kmeans, als, the ML "
+            "tests), in a warehouse under .spark/bench/, recording wall time and peak memory per stage; "
+            "then times the original study's recipe on the same marts (bench-original). With --scale, "
+            "on synthetic data of ml-25m's shape (generated or reused). Writes <out>/<dataset>.json and "
+            "BENCHMARKS.md."
+        ),
+    )
+    bench.add_argument(
+        "--scale", type=float, default=None, help="synthetic data at this scale (1.0 = ml-25m)"
+    )
+    bench.add_argument("--seed", type=int, default=42, help="seed of the synthetic data (default 42)")
+    _data_dir_argument(bench)
+    bench.add_argument(
+        "--vars", default="", metavar="YAML", help="dbt vars for every stage, as for `dbt --vars`"
+    )
+    bench.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder of the JSON results (default: benchmarks/, whose BENCHMARKS.md is the project's)",
+    )
+    bench.add_argument(
+        "--no-original",
+        action="store_true",
+        help="leave out the original recipe (e.g. for a long run with other vars)",
+    )
+
+    original = commands.add_parser(
+        "bench-original",
+        help="time the original study's recipe on the built marts (run by `bench`)",
+        description=(
+            "In one SparkSession on JVM BLAS: the k-means sweep with the row solver, maxIter 1000, one fit "
+            "at a time (on an even slice of the grid when it is long), and ALS with 10 blocks (one fit per "
+            "rank, the grid extrapolated), plus the results of the last kmeans and als runs; as JSON."
+        ),
+    )
+    _spark_arguments(original)
+    original.add_argument("--json", type=Path, required=True, help="file to write the results to")
+    original.add_argument(
+        "--results-only", action="store_true", help="collect our run's results, time nothing"
     )
     return parser
 
@@ -238,12 +285,40 @@ def run_summary(args: argparse.Namespace) -> None:
     print_summary(_spark_session(args, "summary"))
 
 
+def run_synth(args: argparse.Namespace) -> None:
+    from ml.synth import ensure_synthetic
+
+    ensure_synthetic(args.out, args.scale, args.seed)
+
+
 def run_bench(args: argparse.Namespace) -> None:
     from ml import bench
     from ml.project import project_vars
 
+    project_vars(args.vars)  # a misspelt var fails here, not after an hour of stages
+    if args.scale is not None:
+        from ml.synth import check_spec, default_dir
+
+        check_spec(args.scale, args.seed)
+        data_dir = (args.data_dir or default_dir(args.scale, args.seed)).expanduser().resolve()
+        dataset, synth = f"synthetic-scale-{args.scale:g}", (args.scale, args.seed)
+    else:
+        data_dir, synth = _data_dir(args), None
+        dataset = data_dir.name
+    bench.run(
+        data_dir, dataset, args.vars, (args.out or bench.RESULTS_DIR).resolve(), synth, not args.no_original
+    )
+
+
+def run_bench_original(args: argparse.Namespace) -> None:
+    from ml import bench
+    from ml.project import project_vars
+    from ml.session import get_spark
+
     values = project_vars(args.vars)
-    bench.run(_spark_session(args, "bench"), values, args.dataset, parallelism=args.parallelism)
+    spark = get_spark(master=args.master, app_name="movielens-bench-original", jvm_blas=True)
+    results = bench.time_original(spark, values, results_only=args.results_only)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
 
 
 COMMANDS = {
@@ -253,7 +328,9 @@ COMMANDS = {
     "als": run_als,
     "recommend": run_recommend,
     "summary": run_summary,
+    "synth": run_synth,
     "bench": run_bench,
+    "bench-original": run_bench_original,
 }
 
 

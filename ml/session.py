@@ -50,17 +50,30 @@ def state_dir(path: Path = PROFILES_FILE) -> Path:
     return (PROJECT_DIR / warehouse).parent
 
 
-def get_spark(master: str | None = None, app_name: str = "movielens-ml") -> SparkSession:
+# JVM options that keep Spark's BLAS and LAPACK on the JVM's own code (netlib's fallback) even
+# where a native library is installed: the original study's set-up, for the benchmark
+JVM_BLAS_OPTIONS = "-Ddev.ludovic.netlib.blas.nativeLib=none -Ddev.ludovic.netlib.lapack.nativeLib=none"
+
+
+def get_spark(
+    master: str | None = None, app_name: str = "movielens-ml", jvm_blas: bool = False
+) -> SparkSession:
     """A Hive-enabled SparkSession on the project's warehouse and metastore.
 
     Relative paths in the profile (warehouse, Derby home, log config) are relative to the
-    project root, as they are for dbt, so the session is built from there.
+    project root, as they are for dbt, so the session is built from there. In local mode the
+    tasks run in the driver, so the executors' environment of the profile applies to it too.
     """
     from pyspark.sql import SparkSession
 
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
+    if jvm_blas:
+        conf["spark.driver.extraJavaOptions"] += f" {JVM_BLAS_OPTIONS}"
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    for key, value in conf.items():
+        if key.startswith("spark.executorEnv."):
+            os.environ.setdefault(key.removeprefix("spark.executorEnv."), value)
     previous_dir = Path.cwd()
     os.chdir(PROJECT_DIR)
     try:

@@ -11,7 +11,7 @@ from ml.cli import main
 from ml.project import project_vars
 from ml.recommend import show_user
 
-COMMANDS = ["kmeans", "als", "recommend", "summary"]
+COMMANDS = ["kmeans", "als", "recommend", "summary", "bench-original"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -21,6 +21,18 @@ def test_every_command_has_help(command, capsys):
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "--vars" in out and "--master" in out
+
+
+@pytest.mark.parametrize("command", ["synth", "bench"])
+def test_the_data_commands_take_a_scale(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0 and "--scale" in capsys.readouterr().out
+
+
+def test_a_bad_scale_is_a_one_line_error(capsys):
+    assert main(["synth", "--scale", "0"]) == 2
+    assert capsys.readouterr().err.startswith("error: --scale must be between")
 
 
 def test_an_unknown_var_stops_before_spark_starts(capsys):

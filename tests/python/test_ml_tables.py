@@ -54,12 +54,16 @@ def test_model_metrics_hold_als_and_both_baselines_on_test(ml_table):
         assert 0 <= row.precision_at_k <= 1 and 0 <= row.ndcg_at_k <= 1 and 0 < row.coverage <= 1
 
 
-def test_tuning_covers_the_grid_with_one_choice(ml_table):
+def test_tuning_covers_the_grid_with_one_choice_among_the_finished_configs(ml_table):
     tuning = ml_table("als_tuning")
     assert tuning.count() == 16
+    # successive halving (the default): every config for 3 iterations, the best 4 for all 10
+    rungs = {row.iterations: row["count"] for row in tuning.groupBy("iterations").count().collect()}
+    assert rungs == {3: 12, 10: 4}
     chosen = tuning.where("is_selected").collect()
-    assert len(chosen) == 1
-    assert chosen[0].validation_rmse == tuning.agg(F.min("validation_rmse")).first()[0]
+    assert len(chosen) == 1 and chosen[0].iterations == 10
+    finished = tuning.where("iterations = 10")
+    assert chosen[0].validation_rmse == finished.agg(F.min("validation_rmse")).first()[0]
 
 
 def test_a_rerun_reuses_the_saved_model_and_rewrites_the_same_tables(ml_table, spark, capsys):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -167,7 +168,11 @@ def machine() -> dict[str, Any]:
 
 def native_blas() -> str | None:
     """The native BLAS library Spark's netlib would load (libblas.so.3), if any."""
-    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+    try:
+        listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
+    except OSError:
+        return None
     for line in listing.splitlines():
         if "libblas.so.3 " in line and "=>" in line:
             return os.path.realpath(line.split("=>")[1].strip())
@@ -304,9 +309,7 @@ def time_original(spark: SparkSession, values: dict[str, Any], results_only: boo
         "als_tuning_seconds": round(als_meta["tuning_seconds"], 1),
         "als_search": als_meta["fingerprint"]["settings"]["search"],
         "als_fits": len(als_points),
-        "als_selected": {
-            key: best_point_dict(als_points)[key] for key in ("rank", "reg_param", "validation_rmse")
-        },
+        "als_selected": best_point_dict(als_points),
         "als_test_rmse": metrics["als"]["rmse"],
         "model_metrics": metrics,
         "row_accounting": accounting,

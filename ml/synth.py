@@ -59,6 +59,9 @@ GENRE_MOVIES = {
 NO_GENRES = "(no genres listed)"
 MIN_USER_RATINGS = 20
 MAX_USER_RATINGS = 32_202
+# no user rates more than this share of the movies (ml-25m's heaviest: 32,202 of 59,047 rated)
+MAX_USER_SHARE = 0.6
+STUDY_RATING_CAP = 125  # the default of the dbt var rating_cap
 # ratings per user: 15% of users stop just past the 20 that MovieLens asked for, the others have
 # 20 + log-normal; mean ~154 per user, and the users of at most 125 hold ~6.0M, as in ml-25m
 QUICK_LEAVERS_SHARE, QUICK_LEAVERS_EXTRA = 0.15, 3.0
@@ -154,9 +157,9 @@ def genre_probabilities() -> dict[str, float]:
     return probabilities
 
 
-def expected_ratings_by_rank(rated: int) -> np.ndarray:
-    """Expected ratings of each rated movie, most popular first, on ml-25m's popularity curve."""
-    fractions = np.arange(1, rated + 1) / rated
+def expected_ratings_by_rank(movies: int) -> np.ndarray:
+    """Expected ratings of each of `movies` movies, most popular first, on ml-25m's curve."""
+    fractions = np.arange(1, movies + 1) / movies
     knots = np.array(POPULARITY_KNOTS)
     return np.exp(np.interp(np.log(fractions), np.log(knots[:, 0]), np.log(knots[:, 1])))
 
@@ -224,10 +227,10 @@ def simulate_ratings(weight: np.ndarray, counts: np.ndarray, seed: int) -> np.nd
 
 def ratings_per_user(rng: np.random.Generator, spec: SynthSpec, rated_movies: int) -> np.ndarray:
     """Ratings of each user, capped (at small scale, by the movies there are), then adjusted so
-    that the total is exactly spec.ratings. The users above 125 (the study's cap) take the
+    that the total is exactly spec.ratings. The users above 125 ratings (the study's cap) take the
     adjustment, so the capped share keeps ml-25m's size; where they cannot (small scale), the
     rest is spread over all users in proportion to their ratings above 20."""
-    cap = min(MAX_USER_RATINGS, max(MIN_USER_RATINGS, int(rated_movies * 0.6)))
+    cap = min(MAX_USER_RATINGS, max(MIN_USER_RATINGS, int(rated_movies * MAX_USER_SHARE)))
     quick = rng.random(spec.users) < QUICK_LEAVERS_SHARE
     counts = np.where(
         quick,
@@ -241,9 +244,9 @@ def ratings_per_user(rng: np.random.Generator, spec: SynthSpec, rated_movies: in
         gap = target - int(counts.sum())
         if gap == 0:
             break
-        movable = (counts > MIN_USER_RATINGS) if everyone else (counts > 125)
-        movable &= counts > MIN_USER_RATINGS if gap < 0 else counts < cap
-        room = (counts - (MIN_USER_RATINGS if everyone else 125)) * (1.0 if gap < 0 else (1 - counts / cap))
+        floor = MIN_USER_RATINGS if everyone else STUDY_RATING_CAP
+        movable = (counts > floor) & (counts > MIN_USER_RATINGS if gap < 0 else counts < cap)
+        room = (counts - floor) * (1.0 if gap < 0 else (1 - counts / cap))
         room = np.where(movable, room, 0.0)
         if room.sum() <= 0:
             continue

@@ -74,15 +74,15 @@ $(VENV)/.installed: pyproject.toml requirements.lock | java
 
 venv: $(VENV)/.installed ## create .venv with the pinned dependencies
 
-# Spark's ALS runs ~1.5x faster on native OpenBLAS (single-threaded: profiles.yml); without root or
-# apt-get it goes on with the JVM's BLAS, which gives the same results
+# Spark's ALS iterates ~1.4x faster on native OpenBLAS (single-threaded: profiles.yml); without root or
+# apt-get it goes on with the JVM's BLAS (the same model up to rounding)
 blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-get can install it
 	@if /sbin/ldconfig -p | grep -q 'libblas.so.3 '; then echo "ok: native BLAS $$(/sbin/ldconfig -p | grep -m1 'libblas.so.3 ' | sed 's/.*=> //')"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null 2>&1 || \
 		 (apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null)) \
 		&& echo "ok: installed libopenblas0-pthread"; \
-	else echo "note: no native BLAS; as root: apt-get install libopenblas0-pthread (ALS ~1.5x faster)"; fi
+	else echo "note: no native BLAS; as root: apt-get install libopenblas0-pthread (ALS ~1.4x faster)"; fi
 
 run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, summary
 	$(RUN_ENV) $(BIN)/python -m ml check --download $(DATASET)

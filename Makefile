@@ -77,7 +77,7 @@ venv: $(VENV)/.installed ## create .venv with the pinned dependencies
 # Spark's ALS iterates ~1.4x faster on native OpenBLAS (single-threaded: profiles.yml); without root or
 # apt-get it goes on with the JVM's BLAS (the same model up to rounding)
 blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-get can install it
-	@if /sbin/ldconfig -p | grep -q 'libblas.so.3 '; then echo "ok: native BLAS $$(/sbin/ldconfig -p | grep -m1 'libblas.so.3 ' | sed 's/.*=> //')"; \
+	@if /sbin/ldconfig -p | grep 'libblas.so.3 ' >/dev/null; then echo "ok: native BLAS $$(/sbin/ldconfig -p | grep -m1 'libblas.so.3 ' | sed 's/.*=> //')"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null 2>&1 || \
 		 (apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null)) \

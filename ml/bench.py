@@ -260,7 +260,7 @@ def run(
 
 
 def compare(results: dict[str, Any]) -> dict[str, Any]:
-    """Our stages against the original recipe, and against issue 4's targets."""
+    """The figures issue 4's targets are stated in: our stages against the original recipe's."""
     stage = {item["stage"]: item for item in results["stages"]}
     ours_sweep = results["ours"]["kmeans_sweep_seconds"]
     ours_als = stage["als"]["seconds"]

@@ -198,11 +198,7 @@ def calibrate_weights(
 
     def simulate(weight: np.ndarray) -> np.ndarray:
         """Ratings per band of popularity ranks when every tenth user draws, scaled to all users."""
-        cumulative = np.cumsum(weight)
-        simulated = np.zeros(len(weight))
-        for low in range(0, len(sample), USERS_PER_CHUNK):
-            _, movies = draw_movies(rng, sample[low : low + USERS_PER_CHUNK], cumulative, weight)
-            simulated += np.bincount(movies, minlength=len(weight))
+        simulated = draw_counts(rng, sample, weight)
         return np.bincount(band, weights=simulated[ranked] * factor, minlength=bands)
 
     weight = target.copy()
@@ -214,15 +210,19 @@ def calibrate_weights(
     return weight
 
 
-def simulate_ratings(weight: np.ndarray, counts: np.ndarray, seed: int) -> np.ndarray:
-    """Ratings per movie if every user drew their movies with these weights (another stream)."""
-    rng = np.random.default_rng([seed, 2])
+def draw_counts(rng: np.random.Generator, counts: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Ratings per movie when users with these rating counts draw their movies, chunk by chunk."""
     cumulative = np.cumsum(weight)
     simulated = np.zeros(len(weight), dtype=np.int64)
     for low in range(0, len(counts), USERS_PER_CHUNK):
         _, movies = draw_movies(rng, counts[low : low + USERS_PER_CHUNK], cumulative, weight)
         simulated += np.bincount(movies, minlength=len(weight))
     return simulated
+
+
+def simulate_ratings(weight: np.ndarray, counts: np.ndarray, seed: int) -> np.ndarray:
+    """Ratings per movie if every user drew their movies with these weights (another stream)."""
+    return draw_counts(np.random.default_rng([seed, 2]), counts, weight)
 
 
 def ratings_per_user(rng: np.random.Generator, spec: SynthSpec, rated_movies: int) -> np.ndarray:

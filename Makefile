@@ -29,12 +29,18 @@ export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 # Warehouse + metastore of `make run` and of `make test`: separate, so tests never touch yours.
 RUN_SPARK_DIR := $(CURDIR)/.spark/local
 TEST_SPARK_DIR := $(CURDIR)/.spark/test
+# The HTML report of `make run` (reports/index.html) and of `make test` (beside it, never over it).
+REPORT_DIR ?= reports
+TEST_REPORT_DIR := reports/test
+# The dbt build's run_results.json, kept for the report's run facts (later dbt commands overwrite
+# target/run_results.json).
+DBT_BUILD_RESULTS := dbt_build_run_results.json
 
 RUN_ENV := MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
 ifdef MOVIELENS_DIR
 RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
 endif
-TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR)
+TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR) MOVIELENS_REPORT_DIR=$(abspath $(TEST_REPORT_DIR))
 # `make bench` runs and times the whole pipeline (warehouses under .spark/bench/): with SCALE, on
 # synthetic data of ml-25m's shape (SCALE=1.0: 25M ratings; seed SEED), else on MOVIELENS_DIR
 # (default: the small dataset). Results go to BENCH_OUT (benchmarks/ -> BENCHMARKS.md).
@@ -44,20 +50,26 @@ BENCH_OUT ?= benchmarks
 BENCH_DATA := $(abspath $(or $(MOVIELENS_DIR),$(SMALL_DATA)))
 BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(BENCH_DATA))
 
-.PHONY: help venv java blas run ml test pytest bench lint format docs lock clean
+.PHONY: help venv java blas chromium run ml report test pytest bench lint format docs lock clean
 
-# The pipeline after the data check, in the environment $(1) with the vars argument $(2): dbt builds
-# and tests the marts, ml fits both models on them and writes its tables back, dbt tests those
-# (selector ml_results), and the summary says where everything is. Plain `dbt build` leaves those
-# tests out (selectors.yml: its default selector).
+# The pipeline after the data check, in the environment $(1) with the vars argument $(2), state
+# folder $(3) and report folder $(4): dbt builds and tests the marts, ml fits both models on them and
+# writes its tables back, dbt tests those (selector ml_results), the report draws everything and the
+# summary says where it all is. Plain `dbt build` leaves those tests out (selectors.yml: its default
+# selector).
 define build_marts
 	$(1) $(BIN)/dbt build $(2) $(DBT_ARGS)
+	cp target/run_results.json $(3)/$(DBT_BUILD_RESULTS)
 endef
 define fit_models
 	$(1) $(BIN)/python -m ml kmeans $(2) $(ML_ARGS)
 	$(1) $(BIN)/python -m ml als $(2) $(ML_ARGS)
 	$(1) $(BIN)/dbt test --selector ml_results $(2)
+	$(call write_report,$(1),$(2),$(3),$(4))
 	$(1) $(BIN)/python -m ml summary $(2)
+endef
+define write_report
+	$(1) $(BIN)/python -m ml report $(2) --out $(4) --dbt-results $(3)/$(DBT_BUILD_RESULTS)
 endef
 
 help: ## list the targets
@@ -84,18 +96,30 @@ blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-g
 		&& echo "ok: installed libopenblas0-pthread"; \
 	else echo "note: no native BLAS; as root: apt-get install libopenblas0-pthread (ALS ~1.4x faster)"; fi
 
-run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, summary
+run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
 	$(RUN_ENV) $(BIN)/python -m ml check --download $(DATASET)
-	$(call build_marts,$(RUN_ENV),$(VARS_ARG))
-	$(call fit_models,$(RUN_ENV),$(VARS_ARG))
+	$(call build_marts,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR))
+	$(call fit_models,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
 
-ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, summary
-	$(call fit_models,$(RUN_ENV),$(VARS_ARG))
+ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, report, summary
+	$(call fit_models,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
 
-test: venv blas lint ## lint; the pipeline on the small real dataset (default vars); pytest; bench smoke run
+report: venv ## reports/index.html again from the tables `make run` wrote (nothing refitted)
+	$(call write_report,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
+
+# Debian's chromium for the report's browser test (tests/python/test_report.py)
+chromium: ## headless Chromium for the browser test, if missing (apt-get, as root)
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then echo "ok: $$(command -v chromium || command -v chromium-browser)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null)) \
+		&& echo "ok: installed chromium"; \
+	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
+
+test: venv blas chromium lint ## lint; the pipeline on the small real dataset (default vars); pytest; bench smoke run
 	$(TEST_ENV) $(BIN)/python -m ml check
-	$(call build_marts,$(TEST_ENV),)
-	$(call fit_models,$(TEST_ENV),)
+	$(call build_marts,$(TEST_ENV),,$(TEST_SPARK_DIR))
+	$(call fit_models,$(TEST_ENV),,$(TEST_SPARK_DIR),$(TEST_REPORT_DIR))
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory bench SCALE=0.05 BENCH_OUT=.spark/bench-smoke
 
@@ -122,5 +146,5 @@ docs: venv ## dbt docs generate, ml result tables included (open target/index.ht
 lock: venv ## re-pin requirements.lock from the current venv
 	$(BIN)/pip freeze --exclude-editable | grep -v '^movielens-dbt-spark' > requirements.lock
 
-clean: ## remove dbt output, the Spark warehouses and saved models (keeps .venv and the data)
-	rm -rf target logs .spark
+clean: ## remove dbt output, the Spark warehouses, saved models and reports (keeps .venv and the data)
+	rm -rf target logs .spark reports

@@ -1,7 +1,7 @@
 """Python side of movielens-dbt-spark, run as `python -m ml` (cli): data download and checks
 (datasets, preflight), the dbt settings and SparkSession it shares with dbt (project, session),
 and the ML steps on the dbt marts: features, kmeans, als, baselines, evaluate, with io (tables),
-artifacts (saved models), progress, summary, recommend and bench."""
+artifacts (saved models), progress, summary, recommend, report (with plots), synth and bench."""
 
 from pathlib import Path
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -179,6 +180,11 @@ def native_blas() -> str | None:
     return None
 
 
+def vars_slug(vars_yaml: str) -> str:
+    """A file-name-safe label of a --vars text: "{rating_cap: null}" -> "rating_cap-null"."""
+    return re.sub(r"[^a-z0-9_.]+", "-", vars_yaml.lower()).strip("-")
+
+
 def run(
     data_dir: Path,
     dataset: str,
@@ -215,10 +221,9 @@ def run(
     stages.append(
         run_stage("dbt_test_ml", [dbt, "test", "--selector", "ml_results", *vars_args], env, log_dir)
     )
-    from ml.cli import COMMANDS
-
-    if "report" in COMMANDS:
-        stages.append(run_stage("report", [*python, "report", *vars_args], env, log_dir))
+    # the page goes beside the bench's warehouse, never over the user's reports/
+    report = [*python, "report", "--out", str(spark_dir / "report"), *vars_args]
+    stages.append(run_stage("report", report, env, log_dir))
     pipeline_seconds = time.monotonic() - pipeline_started
     original_file = spark_dir / "original.json"
     stages.append(

@@ -157,6 +157,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _spark_arguments(summary)
 
+    report = commands.add_parser(
+        "report",
+        help="write reports/index.html: EDA, clusters and recommendations on one static page",
+        description=(
+            "Reads the marts and the ml result tables (nothing is refitted) and writes one HTML page with "
+            "its PNG figures beside it: data and cleaning, k-means clusters, ALS tuning, metrics and "
+            "sample users, run facts. It opens from disk, with no server and no internet."
+        ),
+    )
+    report.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="folder of index.html (default: reports/)"
+    )
+    report.add_argument(
+        "--dbt-results",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="run_results.json of the dbt build, for its timing in the run facts (make run passes it)",
+    )
+    _spark_arguments(report)
+
     synth = commands.add_parser(
         "synth",
         help="write synthetic MovieLens files of ml-25m's shape (scale 1.0 = 25M ratings)",
@@ -285,6 +306,14 @@ def run_summary(args: argparse.Namespace) -> None:
     print_summary(_spark_session(args, "summary"))
 
 
+def run_report(args: argparse.Namespace) -> None:
+    from ml.project import project_vars
+    from ml.report import DEFAULT_OUT, write_report
+
+    values = project_vars(args.vars)
+    write_report(_spark_session(args, "report"), values, args.out or DEFAULT_OUT, args.dbt_results)
+
+
 def run_synth(args: argparse.Namespace) -> None:
     from ml.synth import ensure_synthetic
 
@@ -305,6 +334,8 @@ def run_bench(args: argparse.Namespace) -> None:
     else:
         data_dir, synth = _data_dir(args), None
         dataset = data_dir.name
+    if args.vars:
+        dataset = f"{dataset}-{bench.vars_slug(args.vars)}"  # its own folder and JSON beside the default run
     bench.run(
         data_dir, dataset, args.vars, (args.out or bench.RESULTS_DIR).resolve(), synth, not args.no_original
     )
@@ -328,6 +359,7 @@ COMMANDS = {
     "als": run_als,
     "recommend": run_recommend,
     "summary": run_summary,
+    "report": run_report,
     "synth": run_synth,
     "bench": run_bench,
     "bench-original": run_bench_original,

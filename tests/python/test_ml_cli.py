@@ -11,7 +11,7 @@ from ml.cli import main
 from ml.project import project_vars
 from ml.recommend import show_user
 
-COMMANDS = ["kmeans", "als", "recommend", "summary", "bench-original"]
+COMMANDS = ["kmeans", "als", "recommend", "summary", "report", "bench-original"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

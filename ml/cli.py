@@ -58,6 +58,17 @@ def _spark_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _parallelism_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--parallelism", type=int, default=None, help=help_text)
+
+
+def _check_at_least_one(args: argparse.Namespace, *names: str) -> None:
+    for name in names:
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise UserError(f"--{name} must be at least 1, not {value}")
+
+
 def _refit_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--refit",
@@ -116,12 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _spark_arguments(kmeans)
     _refit_argument(kmeans)
-    kmeans.add_argument(
-        "--parallelism",
-        type=int,
-        default=None,
-        help="fits of the sweep run at once (default: the cores Spark has)",
-    )
+    _parallelism_argument(kmeans, "fits of the sweep run at once (default: the cores Spark has)")
 
     als = commands.add_parser(
         "als",
@@ -138,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     als.add_argument(
         "--blocks", type=int, default=None, help="ALS user and item blocks (default: the cores Spark has)"
     )
+    _parallelism_argument(als, "configs of a tuning rung fitted at once (default 1)")
 
     recommend = commands.add_parser(
         "recommend",
@@ -275,8 +282,7 @@ def run_kmeans(args: argparse.Namespace) -> None:
     from ml.project import project_vars
 
     values = project_vars(args.vars)
-    if args.parallelism is not None and args.parallelism < 1:
-        raise UserError(f"--parallelism must be at least 1, not {args.parallelism}")
+    _check_at_least_one(args, "parallelism")
     kmeans.run(_spark_session(args, "kmeans"), values, refit=args.refit, parallelism=args.parallelism)
 
 
@@ -285,9 +291,14 @@ def run_als(args: argparse.Namespace) -> None:
     from ml.project import project_vars
 
     values = project_vars(args.vars)
-    if args.blocks is not None and args.blocks < 1:
-        raise UserError(f"--blocks must be at least 1, not {args.blocks}")
-    als.run(_spark_session(args, "als"), values, refit=args.refit, blocks=args.blocks)
+    _check_at_least_one(args, "blocks", "parallelism")
+    als.run(
+        _spark_session(args, "als"),
+        values,
+        refit=args.refit,
+        blocks=args.blocks,
+        parallelism=args.parallelism,
+    )
 
 
 def run_recommend(args: argparse.Namespace) -> None:

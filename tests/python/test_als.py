@@ -87,6 +87,11 @@ def test_halving_fits_every_config_and_finishes_the_best_quarter(table):
     assert all(point.iterations in (1, 4) and point.validation_rmse > 0 for point in points)
     finished = [point for point in points if point.iterations == 4]
     assert best_point(points) == min(finished, key=lambda point: point.validation_rmse)
+    # configs fitted side by side score the same and the same configs finish
+    parallel = tune(fit_part, validation_part, settings, blocks=2, progress=None, parallelism=3)
+    assert sorted(
+        (p.rank, p.reg_param, p.iterations, round(p.validation_rmse, 9)) for p in parallel
+    ) == sorted((p.rank, p.reg_param, p.iterations, round(p.validation_rmse, 9)) for p in points)
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,20 @@
 """The k grid, the sweep and its selection, and the cluster tables, on hand-made movies."""
 
+import numpy as np
 import pytest
 from pyspark.ml.linalg import Vectors
 
 from ml import UserError
+from ml.features import assemble_features
 from ml.kmeans import (
     KMeansSettings,
     SweepPoint,
     best_point,
     cluster_profiles,
+    cosine_silhouette,
+    fit_kmeans,
     k_grid,
+    nearest_centers,
     plan_grid,
     silhouette,
     sweep,
@@ -88,6 +93,47 @@ def test_silhouette_is_undefined_for_one_occupied_cluster(spark):
         [(Vectors.dense([1.0, 0.0]), 0), (Vectors.dense([0.9, 0.1]), 0)], ["features", "prediction"]
     )
     assert silhouette(one) is None
+    assert cosine_silhouette(np.array([[1.0, 0.0], [0.9, 0.1]]), np.array([4, 4])) is None
+
+
+def brute_force_silhouette(rows: np.ndarray, labels: np.ndarray) -> float:
+    """The textbook silhouette with cosine distance, pair by pair (0 for a row alone in its cluster)."""
+    unit = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    distance = 1 - unit @ unit.T
+    scores = []
+    for i, label in enumerate(labels):
+        mates = (labels == label) & (np.arange(len(labels)) != i)
+        if not mates.any():
+            scores.append(0.0)
+            continue
+        own = distance[i, mates].mean()
+        neighbour = min(distance[i, labels == other].mean() for other in set(labels) - {label})
+        scores.append((neighbour - own) / max(own, neighbour))
+    return float(np.mean(scores))
+
+
+def test_the_driver_silhouette_is_the_textbook_one(monkeypatch):
+    rng = np.random.default_rng(3)
+    rows = rng.random((60, 5)) + 0.01
+    labels = np.concatenate([rng.integers(0, 6, 58), [9, 10]])  # two clusters of one row
+    monkeypatch.setattr("ml.kmeans.SILHOUETTE_BLOCK_ROWS", 7)  # several blocks, a ragged last one
+    assert cosine_silhouette(rows, labels) == pytest.approx(brute_force_silhouette(rows, labels), abs=1e-12)
+
+
+@pytest.mark.parametrize("k", [2, 40, 300])
+def test_the_driver_silhouette_and_centers_match_spark(table, k):
+    # on the real movies: the same assignments as KMeansModel.transform, the same silhouette as
+    # ClusteringEvaluator, so the sweep's scores are Spark's own
+    features = assemble_features(table("kmeans_movies_train")).coalesce(1).cache()
+    model = fit_kmeans(features, k, max_iter=20, seed=0)
+    predicted = model.transform(features).select("features", "prediction").collect()
+    rows = np.array([row["features"].toArray() for row in predicted])
+    spark_labels = np.array([row["prediction"] for row in predicted])
+    assert np.array_equal(nearest_centers(rows, np.array(model.clusterCenters())), spark_labels)
+    assert cosine_silhouette(rows, spark_labels) == pytest.approx(
+        silhouette(model.transform(features)), abs=1e-9
+    )
+    features.unpersist()
 
 
 def test_the_sweep_table_lists_every_k_of_the_grid_with_the_choice(spark):

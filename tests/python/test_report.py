@@ -10,7 +10,16 @@ import pytest
 from chromium import Chromium, find_binary
 
 from ml import PROJECT_DIR
-from ml.report import IMAGE_DIR, PAGE, SECTIONS, sample_user_ids, user_activity_histogram, write_report
+from ml.report import (
+    IMAGE_DIR,
+    PAGE,
+    SECTIONS,
+    movie_map,
+    prediction_cells,
+    sample_user_ids,
+    user_activity_histogram,
+    write_report,
+)
 
 # where `make test` writes its report (Makefile: TEST_REPORT_DIR); the test writes it there again
 REPORT_DIR = Path(os.environ.get("MOVIELENS_REPORT_DIR", PROJECT_DIR / "reports" / "test"))
@@ -61,6 +70,40 @@ def test_sample_users_are_fixed_by_seed_and_have_test_ratings(spark):
     assert len(chosen) == 3 and all(20 <= user < 40 for user in chosen)
     assert sample_user_ids(recommendations, test, seed=42) == chosen
     assert sample_user_ids(recommendations, test, seed=7) != chosen
+
+
+def test_prediction_cells_count_every_scorable_test_rating_once(spark):
+    from ml.als import estimator
+
+    train = spark.createDataFrame(
+        [(user, movie, float(1 + (user * movie) % 5)) for user in range(1, 9) for movie in range(1, 7)],
+        "user_id int, movie_id int, rating double",
+    )
+    test = spark.createDataFrame(
+        [(1, 2, 4.0), (2, 3, 0.5), (3, 4, 5.0), (99, 1, 3.0)],  # user 99 is unknown to the model
+        "user_id int, movie_id int, rating double",
+    )
+    model = estimator(rank=2, reg_param=0.1, max_iter=5, seed=0, blocks=1).fit(train)
+    cells = prediction_cells(model, test).collect()
+    assert sum(row["ratings"] for row in cells) == 3
+    assert all(0.5 <= row["predicted_bin"] <= 5.0 and 0.5 <= row["mean_prediction"] <= 5.0 for row in cells)
+    assert {row["rating"] for row in cells} == {4.0, 0.5, 5.0}
+
+
+def test_the_movie_map_projects_at_most_the_asked_movies(spark):
+    movies = spark.createDataFrame(
+        [(movie, movie % 2, 1 - movie % 2, 2.0 + movie % 7 / 3) for movie in range(1, 201)],
+        "movie_id int, genre_action int, genre_drama int, avg_rating double",
+    )
+    clusters = spark.createDataFrame(
+        [(movie, movie % 3) for movie in range(1, 201)], "movie_id int, cluster int"
+    )
+    everything = movie_map(movies, clusters).toPandas()
+    assert len(everything) == 200 and set(everything.columns) == {"movie_id", "cluster", "pc1", "pc2"}
+    sample = movie_map(movies, clusters, most=50).toPandas()
+    assert 25 <= len(sample) <= 75  # a hash sample of about a quarter
+    again = movie_map(movies, clusters, most=50).toPandas()
+    assert sorted(sample["movie_id"]) == sorted(again["movie_id"])  # the same movies every time
 
 
 def test_page_loads_every_image_without_errors(browser, report_page):

@@ -86,14 +86,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock | java
 
 venv: $(VENV)/.installed ## create .venv with the pinned dependencies
 
+# apt-get install $(1) quietly, updating the package lists first only if the install fails
+apt_install = (apt-get install -y -q --no-install-recommends $(1) >/dev/null 2>&1 || \
+	(apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $(1) >/dev/null))
+
 # Spark's ALS iterates ~1.4x faster on native OpenBLAS (single-threaded: profiles.yml); without root or
 # apt-get it goes on with the JVM's BLAS (the same model up to rounding)
 blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-get can install it
 	@if /sbin/ldconfig -p | grep 'libblas.so.3 ' >/dev/null; then echo "ok: native BLAS $$(/sbin/ldconfig -p | grep -m1 'libblas.so.3 ' | sed 's/.*=> //')"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null 2>&1 || \
-		 (apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null)) \
-		&& echo "ok: installed libopenblas0-pthread"; \
+		$(call apt_install,libopenblas0-pthread) && echo "ok: installed libopenblas0-pthread"; \
 	else echo "note: no native BLAS; as root: apt-get install libopenblas0-pthread (ALS ~1.4x faster)"; fi
 
 run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
@@ -111,9 +113,7 @@ report: venv ## reports/index.html again from the tables `make run` wrote (nothi
 chromium: ## headless Chromium for the browser test, if missing (apt-get, as root)
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then echo "ok: $$(command -v chromium || command -v chromium-browser)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
-		 (apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null)) \
-		&& echo "ok: installed chromium"; \
+		$(call apt_install,chromium) && echo "ok: installed chromium"; \
 	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
 
 test: venv blas chromium lint ## lint; the pipeline on the small real dataset (default vars); pytest; bench smoke run

@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 STEP = "als"
-# configs of a rung fitted at once by default (--parallelism)
-TUNING_PARALLELISM = 1
 RATING_COLUMNS = ["user_id", "movie_id", "rating"]
 SEARCHES = ("halving", "grid")
 # successive halving keeps the best 1/HALVING_ETA of the configs at each rung
@@ -140,42 +137,33 @@ def tune(
     settings: AlsSettings,
     blocks: int,
     progress: Progress | None,
-    parallelism: int = 1,
 ) -> list[TuningPoint]:
     """Fit configs of the grid on `fit_part`, RMSE (clipped) on `validation_part`: one point per
     config. Search "grid": every config at max_iter. Search "halving": every config at the first
     rung's maxIter, the best 1/HALVING_ETA of them at the next rung's, and so on up to max_iter;
-    fit_seconds sums a config's rungs. `parallelism` configs of a rung are fitted at once (each
-    fit's set-up and scoring leave cores idle that another fit can use); the points do not depend
-    on it."""
+    fit_seconds sums a config's rungs. One fit at a time: two side by side were no faster
+    (BENCHMARKS.md)."""
     rungs = halving_rungs(len(settings.grid()), settings.max_iter) if settings.search == "halving" else []
     rungs = rungs or [settings.max_iter]
     points = {config: TuningPoint(*config, math.inf, 0.0) for config in settings.grid()}
     survivors = list(points)
-
-    def fit_and_score(rank: int, reg_param: float, iterations: int) -> tuple[float, float]:
-        started = time.monotonic()
-        model = estimator(rank, reg_param, iterations, settings.seed, blocks).fit(fit_part)
-        fit_seconds = time.monotonic() - started
-        return rating_errors(model.transform(validation_part))["rmse"], fit_seconds
-
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        for rung, iterations in enumerate(rungs):
-            if rung:
-                ranked = sorted(survivors, key=lambda config: _ranking_key(points[config]))
-                survivors = ranked[: math.ceil(len(survivors) / HALVING_ETA)]
-            futures = {pool.submit(fit_and_score, *config, iterations): config for config in survivors}
-            for future in as_completed(futures):
-                rank, reg_param = futures[future]
-                rmse, fit_seconds = future.result()
-                point = points[(rank, reg_param)]
-                point.validation_rmse, point.iterations = rmse, iterations
-                point.fit_seconds = round(point.fit_seconds + fit_seconds, 3)
-                if progress:
-                    progress.step(
-                        f"rank {rank}, regParam {reg_param}, {iterations} iterations: validation RMSE "
-                        f"{rmse:.4f}, fit {fit_seconds:.1f} s"
-                    )
+    for rung, iterations in enumerate(rungs):
+        if rung:
+            ranked = sorted(survivors, key=lambda config: _ranking_key(points[config]))
+            survivors = ranked[: math.ceil(len(survivors) / HALVING_ETA)]
+        for rank, reg_param in survivors:
+            started = time.monotonic()
+            model = estimator(rank, reg_param, iterations, settings.seed, blocks).fit(fit_part)
+            fit_seconds = time.monotonic() - started
+            rmse = rating_errors(model.transform(validation_part))["rmse"]
+            point = points[(rank, reg_param)]
+            point.validation_rmse, point.iterations = rmse, iterations
+            point.fit_seconds = round(point.fit_seconds + fit_seconds, 3)
+            if progress:
+                progress.step(
+                    f"rank {rank}, regParam {reg_param}, {iterations} iterations: validation RMSE "
+                    f"{rmse:.4f}, fit {fit_seconds:.1f} s"
+                )
     return list(points.values())
 
 
@@ -311,11 +299,7 @@ def fingerprint(train: DataFrame, settings: AlsSettings, blocks: int) -> dict[st
 
 
 def run(
-    spark: SparkSession,
-    values: dict[str, Any],
-    refit: bool = False,
-    blocks: int | None = None,
-    parallelism: int | None = None,
+    spark: SparkSession, values: dict[str, Any], refit: bool = False, blocks: int | None = None
 ) -> dict[str, Any]:
     """The ALS step end to end; returns the headline figures it printed."""
     from pyspark.ml.recommendation import ALSModel
@@ -327,7 +311,6 @@ def run(
     # ALS shuffles between its user and item blocks every iteration; a block per core keeps every
     # core busy without paying for more shuffle partitions than there is work
     blocks = blocks or spark.sparkContext.defaultParallelism
-    parallelism = parallelism or TUNING_PARALLELISM
     train = read_train(spark, blocks).cache()
     test = read_table(spark, "als_ratings_test").select(*RATING_COLUMNS).cache()
     movies = read_table(spark, "movies").select("movie_id", "title", "genres")
@@ -343,11 +326,10 @@ def run(
             f"ALS: tuning {len(settings.grid())} configs (ranks {list(settings.ranks)} x regParams "
             f"{list(settings.reg_params)}, search {settings.search}: {tuning_fits(settings)} fits) on "
             f"{fit_part.count():,} ratings, RMSE on {validation_part.count():,} validation ratings; "
-            f"{blocks} blocks, configs fitted {parallelism} at a time"
+            f"{blocks} blocks"
         )
         started = time.monotonic()
-        progress = Progress("ALS", tuning_fits(settings))
-        points = tune(fit_part, validation_part, settings, blocks, progress, parallelism)
+        points = tune(fit_part, validation_part, settings, blocks, Progress("ALS", tuning_fits(settings)))
         tuning_seconds = time.monotonic() - started
         fit_part.unpersist()
         validation_part.unpersist()

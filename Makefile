@@ -36,6 +36,18 @@ TEST_REPORT_DIR := reports/test
 # target/run_results.json).
 DBT_BUILD_RESULTS := dbt_build_run_results.json
 
+# The local standalone cluster (make cluster-up): master, worker and Spark Thrift Server, bound to
+# 127.0.0.1; its warehouse, metastore, saved models, PID files and logs under CLUSTER_SPARK_DIR. Ports:
+# SPARK_MASTER_PORT (below), SPARK_MASTER_WEBUI_PORT, SPARK_WORKER_WEBUI_PORT, SPARK_THRIFT_PORT
+# (python -m ml cluster --help). dbt and ml reach it through the profile's `thrift` target.
+CLUSTER_SPARK_DIR ?= $(CURDIR)/.spark/cluster
+CLUSTER_REPORT_DIR ?= reports/cluster
+export SPARK_MASTER_PORT ?= 7077
+CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(CLUSTER_SPARK_DIR) DBT_TARGET=thrift SPARK_MASTER=spark://127.0.0.1:$(SPARK_MASTER_PORT)
+ifdef MOVIELENS_DIR
+CLUSTER_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
+endif
+
 RUN_ENV := MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
 ifdef MOVIELENS_DIR
 RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
@@ -50,7 +62,7 @@ BENCH_OUT ?= benchmarks
 BENCH_DATA := $(abspath $(or $(MOVIELENS_DIR),$(SMALL_DATA)))
 BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(BENCH_DATA))
 
-.PHONY: help venv java blas chromium run ml report test pytest bench lint format docs lock clean
+.PHONY: help venv java blas chromium run ml report cluster-up cluster-run cluster-down test pytest bench lint format docs lock clean
 
 # The pipeline after the data check, in the environment $(1) with the vars argument $(2), state
 # folder $(3) and report folder $(4): dbt builds and tests the marts, ml fits both models on them and
@@ -108,6 +120,19 @@ ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), t
 
 report: venv ## reports/index.html again from the tables `make run` wrote (nothing refitted)
 	$(call write_report,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
+
+cluster-up: venv ## start a local Spark master, worker and Thrift Server (127.0.0.1; waits until they answer)
+	$(CLUSTER_ENV) $(BIN)/python -m ml cluster up
+
+# the Thrift Server reads the CSV files itself: the data folder must be an absolute path (MOVIELENS_DIR
+# is made one) on the machine it runs on
+cluster-run: venv blas ## `make run` on the cluster of cluster-up: dbt through the Thrift Server, ml on the master
+	$(CLUSTER_ENV) $(BIN)/python -m ml check
+	$(call build_marts,$(CLUSTER_ENV),$(VARS_ARG),$(CLUSTER_SPARK_DIR))
+	$(call fit_models,$(CLUSTER_ENV),$(VARS_ARG),$(CLUSTER_SPARK_DIR),$(CLUSTER_REPORT_DIR))
+
+cluster-down: venv ## stop the services of cluster-up (their processes and what they started)
+	$(CLUSTER_ENV) $(BIN)/python -m ml cluster down
 
 # Debian's chromium for the report's browser test (tests/python/test_report.py)
 chromium: ## headless Chromium for the browser test, if missing (apt-get, as root)

@@ -56,6 +56,13 @@ def _spark_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="Spark master URL, as for spark-submit (default: $SPARK_MASTER, else local[*])",
     )
+    parser.add_argument(
+        "--target",
+        default=None,
+        help="dbt target (profiles/profiles.yml) whose tables to read and write, as for dbt: local "
+        "(this machine's metastore) or thrift (through the Spark Thrift Server) (default: $DBT_TARGET, "
+        "else local)",
+    )
 
 
 def _check_at_least_one(args: argparse.Namespace, *names: str) -> None:
@@ -185,6 +192,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _spark_arguments(report)
 
+    cluster = commands.add_parser(
+        "cluster",
+        help="start or stop a local Spark standalone cluster with a Thrift Server (make cluster-up)",
+        description=(
+            "A Spark master, one worker and a Spark Thrift Server on that master, from the installed "
+            "pyspark, all bound to 127.0.0.1, with PID files and logs in $MOVIELENS_SPARK_DIR/services/. "
+            "`up` starts what is not running and waits until each service answers (failing with its log "
+            "tail); `down` stops them all; `status` lists them. Ports: $SPARK_MASTER_PORT (7077), "
+            "$SPARK_MASTER_WEBUI_PORT (8080), $SPARK_WORKER_WEBUI_PORT (8081), $SPARK_THRIFT_PORT (10000). "
+            "Then: `dbt build --target thrift`, `python -m ml <command> --target thrift --master "
+            "spark://127.0.0.1:7077`."
+        ),
+    )
+    cluster.add_argument("action", choices=("up", "down", "status"), help="what to do")
+
     synth = commands.add_parser(
         "synth",
         help="write synthetic MovieLens files of ml-25m's shape (scale 1.0 = 25M ratings)",
@@ -274,7 +296,7 @@ def run_download(args: argparse.Namespace) -> None:
 def _spark_session(args: argparse.Namespace, app_name: str):
     from ml.session import get_spark
 
-    return get_spark(master=args.master, app_name=f"movielens-ml-{app_name}")
+    return get_spark(master=args.master, app_name=f"movielens-ml-{app_name}", target=args.target)
 
 
 def run_kmeans(args: argparse.Namespace) -> None:
@@ -319,6 +341,19 @@ def run_report(args: argparse.Namespace) -> None:
     write_report(_spark_session(args, "report"), values, args.out or DEFAULT_OUT, args.dbt_results)
 
 
+def run_cluster(args: argparse.Namespace) -> None:
+    from ml import cluster
+
+    services = cluster.from_environment()
+    if args.action == "up":
+        cluster.up(services)
+    elif args.action == "down":
+        cluster.down(services)
+    else:
+        for service, pid in cluster.status(services).items():
+            print(f"{service}: {f'running (pid {pid})' if pid else 'stopped'}")
+
+
 def run_synth(args: argparse.Namespace) -> None:
     from ml.synth import ensure_synthetic
 
@@ -352,7 +387,9 @@ def run_bench_original(args: argparse.Namespace) -> None:
     from ml.session import get_spark
 
     values = project_vars(args.vars)
-    spark = get_spark(master=args.master, app_name="movielens-bench-original", jvm_blas=True)
+    spark = get_spark(
+        master=args.master, app_name="movielens-bench-original", jvm_blas=True, target=args.target
+    )
     results = bench.time_original(spark, values, results_only=args.results_only)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
 
@@ -365,6 +402,7 @@ COMMANDS = {
     "recommend": run_recommend,
     "summary": run_summary,
     "report": run_report,
+    "cluster": run_cluster,
     "synth": run_synth,
     "bench": run_bench,
     "bench-original": run_bench_original,

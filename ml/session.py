@@ -1,5 +1,9 @@
 """The SparkSession of `python -m ml`, built from the dbt profile so that dbt and ml share one
 warehouse, one metastore and the same Spark settings (profiles/profiles.yml is their one source).
+
+ml takes dbt's target: with `local` (method session) it opens the warehouse's metastore itself;
+with a Thrift Server target (method thrift) the server holds the metastore, and ml reaches the
+tables through it (ml.thrift) from a session with an in-memory catalog.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ if TYPE_CHECKING:
 PROFILES_FILE = PROJECT_DIR / "profiles" / "profiles.yml"
 PROFILE_NAME = "movielens"
 SESSION_TARGET = "local"
+# the key of the session's conf naming the dbt target whose tables the session reads and writes
+TARGET_CONF = "spark.movielens.dbt.target"
 # dbt-spark forces this in every session it opens; ml follows so both compute alike
 DBT_SPARK_FORCED = {"spark.sql.ansi.enabled": "false"}
 
@@ -29,8 +35,18 @@ def target_output(target: str = SESSION_TARGET, path: Path = PROFILES_FILE) -> d
     return outputs[target]
 
 
+def default_target() -> str:
+    """The target dbt uses when given none: $DBT_TARGET (the profile's `target:`), else local."""
+    return os.environ.get("DBT_TARGET") or SESSION_TARGET
+
+
+def is_thrift(target: str, path: Path = PROFILES_FILE) -> bool:
+    return target_output(target, path).get("method") == "thrift"
+
+
 def spark_conf(master: str | None = None, path: Path = PROFILES_FILE) -> dict[str, str]:
-    """Spark settings of the `local` target, with `master` (a --master option) on top."""
+    """Spark settings of the `local` target, with `master` (a --master option) on top. They are
+    the Thrift Server's settings too (ml.cluster starts it with them)."""
     conf = {str(k): str(v) for k, v in target_output(SESSION_TARGET, path)["server_side_parameters"].items()}
     conf.update(DBT_SPARK_FORCED)
     if master:
@@ -56,9 +72,14 @@ JVM_BLAS_OPTIONS = "-Ddev.ludovic.netlib.blas.nativeLib=none -Ddev.ludovic.netli
 
 
 def get_spark(
-    master: str | None = None, app_name: str = "movielens-ml", jvm_blas: bool = False
+    master: str | None = None,
+    app_name: str = "movielens-ml",
+    jvm_blas: bool = False,
+    target: str | None = None,
 ) -> SparkSession:
-    """A Hive-enabled SparkSession on the project's warehouse and metastore.
+    """A SparkSession on the tables of dbt's `target` (default: `default_target()`): Hive-enabled on
+    the project's warehouse and metastore, or, for a Thrift Server target, with an in-memory catalog
+    (the server holds the metastore; ml.io reaches the tables through it).
 
     Relative paths in the profile (warehouse, Derby home, log config) are relative to the
     project root, as they are for dbt, so the session is built from there. In local mode the
@@ -66,8 +87,12 @@ def get_spark(
     """
     from pyspark.sql import SparkSession
 
+    target = target or default_target()
+    thrift = is_thrift(target)
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
+    conf[TARGET_CONF] = target
+    conf["spark.sql.catalogImplementation"] = "in-memory" if thrift else "hive"
     if jvm_blas:
         conf["spark.driver.extraJavaOptions"] += f" {JVM_BLAS_OPTIONS}"
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -77,7 +102,7 @@ def get_spark(
     previous_dir = Path.cwd()
     os.chdir(PROJECT_DIR)
     try:
-        builder = SparkSession.builder.enableHiveSupport()
+        builder = SparkSession.builder
         for key, value in conf.items():
             builder = builder.config(key, value)
         return builder.getOrCreate()

@@ -22,7 +22,7 @@ DBT = Path(sys.executable).parent / "dbt"
 def spark() -> Iterator:
     from ml.session import get_spark
 
-    session = get_spark(master="local[2]", app_name="movielens-pytest")
+    session = get_spark(master="local[2]", app_name="movielens-pytest", target="local")
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

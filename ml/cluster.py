@@ -1,0 +1,313 @@
+"""A Spark standalone cluster on this machine, from the installed pyspark and nothing else: a
+master, one worker and a Spark Thrift Server on that master (`python -m ml cluster up|down|status`,
+`make cluster-up` / `make cluster-down`).
+
+Every service binds to 127.0.0.1. PID files and logs go to `<state dir>/services/` (the state dir
+is $MOVIELENS_SPARK_DIR, as for dbt and ml; `make` uses .spark/cluster). Each service runs in a
+process group of its own, so stopping it stops what it started (executors, Python workers).
+
+The Thrift Server gets the Spark settings of the profile's `local` target (warehouse and Derby
+metastore under the state dir), so it builds the same tables dbt's session mode would; it is the
+one JVM that opens the metastore. Every app has `spark.cores.max` (profile), and the worker offers
+two apps' worth of cores and memory: the Thrift Server and one ml command side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml import PROJECT_DIR, UserError
+from ml.session import spark_conf, state_dir, target_output
+
+HOST = "127.0.0.1"
+SERVICES = ("master", "worker", "thrift")
+THRIFT_TARGET = "thrift"
+START_TIMEOUT_SECONDS = 180
+STOP_TIMEOUT_SECONDS = 30
+LOG_TAIL_LINES = 25
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Where the services listen and keep their files. Ports: Spark's usual ones unless set in
+    SPARK_MASTER_PORT, SPARK_MASTER_WEBUI_PORT, SPARK_WORKER_WEBUI_PORT; the Thrift Server's port
+    is the `thrift` target's (SPARK_THRIFT_PORT, default 10000)."""
+
+    master_port: int
+    master_webui_port: int
+    worker_webui_port: int
+    thrift_port: int
+    services_dir: Path
+
+    @property
+    def master_url(self) -> str:
+        return f"spark://{HOST}:{self.master_port}"
+
+    def ports(self, service: str) -> tuple[int, ...]:
+        """The ports `service` listens on (besides ephemeral ones of Spark's RPC)."""
+        return {
+            "master": (self.master_port, self.master_webui_port),
+            "worker": (self.worker_webui_port,),
+            "thrift": (self.thrift_port,),
+        }[service]
+
+    def pid_file(self, service: str) -> Path:
+        return self.services_dir / f"{service}.pid"
+
+    def log_file(self, service: str) -> Path:
+        return self.services_dir / f"{service}.log"
+
+
+def from_environment() -> Cluster:
+    thrift = target_output(THRIFT_TARGET)
+    if str(thrift["host"]) != HOST:
+        raise UserError(
+            f"the thrift target points at {thrift['host']}; the local cluster serves {HOST} only "
+            "(unset SPARK_THRIFT_HOST)"
+        )
+    return Cluster(
+        master_port=int(os.environ.get("SPARK_MASTER_PORT", "7077")),
+        master_webui_port=int(os.environ.get("SPARK_MASTER_WEBUI_PORT", "8080")),
+        worker_webui_port=int(os.environ.get("SPARK_WORKER_WEBUI_PORT", "8081")),
+        thrift_port=int(thrift["port"]),
+        services_dir=state_dir() / "services",
+    )
+
+
+def spark_home() -> Path:
+    import pyspark
+
+    return Path(pyspark.__file__).parent
+
+
+def memory_mib(setting: str) -> int:
+    """A JVM memory setting in MiB: '4g' -> 4096, '512m' -> 512."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+    value = setting.strip().lower().removesuffix("b")
+    if value[-1:] in units:
+        return int(float(value[:-1]) * units[value[-1]])
+    return int(value) // (1024 * 1024)
+
+
+def commands(cluster: Cluster) -> dict[str, list[str]]:
+    """The command line of each service."""
+    bin_dir = spark_home() / "bin"
+    conf = spark_conf(master=cluster.master_url)
+    conf["spark.app.name"] = "movielens-thrift-server"
+    apps_side_by_side = 2  # the Thrift Server and one ml command
+    worker = [
+        "--cores",
+        str(apps_side_by_side * int(conf["spark.cores.max"])),
+        "--memory",
+        f"{apps_side_by_side * memory_mib(conf['spark.executor.memory'])}m",
+    ]
+    server_settings = [f"--conf={key}={value}" for key, value in conf.items()]
+    return {
+        "master": [
+            str(bin_dir / "spark-class"),
+            "org.apache.spark.deploy.master.Master",
+            *("--host", HOST, "--port", str(cluster.master_port)),
+            *("--webui-port", str(cluster.master_webui_port)),
+        ],
+        "worker": [
+            str(bin_dir / "spark-class"),
+            "org.apache.spark.deploy.worker.Worker",
+            *("--host", HOST, "--webui-port", str(cluster.worker_webui_port)),
+            *("--work-dir", str(cluster.services_dir / "work")),
+            *worker,
+            cluster.master_url,
+        ],
+        "thrift": [
+            str(bin_dir / "spark-submit"),
+            "--class=org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
+            *server_settings,
+            "--hiveconf",
+            f"hive.server2.thrift.bind.host={HOST}",
+            "--hiveconf",
+            f"hive.server2.thrift.port={cluster.thrift_port}",
+            "spark-internal",
+        ],
+    }
+
+
+def service_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        # every socket of the daemons and of the executors they launch (web UIs included) on loopback
+        "SPARK_LOCAL_IP": HOST,
+        # the master's REST submission server: not needed, so not listening
+        "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false",
+        "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
+    }
+
+
+# services started by this process: their exit is collected here (until then a dead one would
+# still count as a process, a zombie)
+_started: dict[int, subprocess.Popen] = {}
+
+
+def running_pid(cluster: Cluster, service: str) -> int | None:
+    """The PID of `service` if its PID file names a live process group, else None."""
+    try:
+        pid = int(cluster.pid_file(service).read_text())
+        if pid in _started:
+            _started[pid].poll()
+        os.killpg(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    return pid
+
+
+def log_tail(cluster: Cluster, service: str) -> str:
+    try:
+        lines = cluster.log_file(service).read_text(errors="replace").splitlines()
+    except FileNotFoundError:
+        return "(no log)"
+    return "\n".join(lines[-LOG_TAIL_LINES:])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def master_state(cluster: Cluster) -> dict:
+    with urllib.request.urlopen(f"http://{HOST}:{cluster.master_webui_port}/json/", timeout=5) as response:
+        return json.load(response)
+
+
+def master_ready(cluster: Cluster) -> bool:
+    return master_state(cluster).get("status") == "ALIVE"
+
+
+def worker_ready(cluster: Cluster) -> bool:
+    workers = master_state(cluster).get("workers", [])
+    webui = f"http://{HOST}:{cluster.worker_webui_port}"
+    return any(worker["state"] == "ALIVE" and worker["webuiaddress"] == webui for worker in workers)
+
+
+def thrift_ready(cluster: Cluster) -> bool:
+    from pyhive import hive
+
+    with socket.socket() as probe:  # not listening yet: no session attempt (thrift logs each failure)
+        if probe.connect_ex((HOST, cluster.thrift_port)) != 0:
+            return False
+    connection = hive.connect(host=HOST, port=cluster.thrift_port, username="movielens-cluster-up")
+    try:
+        cursor = connection.cursor()
+        cursor.execute("select 1")
+        return cursor.fetchall() == [(1,)]
+    finally:
+        connection.close()
+
+
+READY: dict[str, Callable[[Cluster], bool]] = {
+    "master": master_ready,
+    "worker": worker_ready,
+    "thrift": thrift_ready,
+}
+
+
+def wait_until_ready(
+    cluster: Cluster, service: str, pid: int, timeout: float = START_TIMEOUT_SECONDS
+) -> float:
+    """Seconds until `service` answers; UserError with its log tail if it exits or times out."""
+    started = time.monotonic()
+
+    def failure(what: str) -> UserError:
+        return UserError(f"{service} {what}; {cluster.log_file(service)} ends:\n{log_tail(cluster, service)}")
+
+    while time.monotonic() - started < timeout:
+        if running_pid(cluster, service) != pid:
+            raise failure("exited while starting")
+        try:
+            if READY[service](cluster):
+                return time.monotonic() - started
+        except Exception:  # not answering yet: refused connection, no JSON, no session
+            pass
+        time.sleep(1)
+    raise failure(f"did not answer within {timeout:.0f} s")
+
+
+def start(cluster: Cluster, service: str, command: list[str]) -> int:
+    with cluster.log_file(service).open("ab") as log:
+        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n".encode())
+        log.flush()
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,  # the profile's relative paths are the project's
+            env=service_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped as a whole
+        )
+    _started[process.pid] = process
+    cluster.pid_file(service).write_text(f"{process.pid}\n")
+    return process.pid
+
+
+def up(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
+    """Start whatever is not running, in order, each once the one before it answers."""
+    cluster.services_dir.mkdir(parents=True, exist_ok=True)
+    service_commands = commands(cluster)
+    try:
+        for service in SERVICES:
+            pid = running_pid(cluster, service)
+            if pid is not None:
+                echo(f"ok: {service} already running (pid {pid})")
+                continue
+            for port in cluster.ports(service):
+                if not port_is_free(port):
+                    raise UserError(
+                        f"port {port} on {HOST} is taken by another process, so the {service} cannot start; "
+                        "stop that process or choose other ports (README: Running on a cluster)"
+                    )
+            pid = start(cluster, service, service_commands[service])
+            seconds = wait_until_ready(cluster, service, pid)
+            echo(f"ok: {service} answers after {seconds:.0f} s (pid {pid}, log {cluster.log_file(service)})")
+    except UserError:
+        down(cluster, echo=lambda line: None)
+        raise
+    echo(f"cluster up: master {cluster.master_url}, Thrift Server {HOST}:{cluster.thrift_port}")
+
+
+def stop(cluster: Cluster, service: str, timeout: float = STOP_TIMEOUT_SECONDS) -> int | None:
+    """SIGTERM to the service's process group, SIGKILL if it outlives `timeout`; its PID or None."""
+    pid = running_pid(cluster, service)
+    if pid is not None:
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while running_pid(cluster, service) == pid and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if running_pid(cluster, service) == pid:
+            os.killpg(pid, signal.SIGKILL)
+            while running_pid(cluster, service) == pid:
+                time.sleep(0.2)
+    cluster.pid_file(service).unlink(missing_ok=True)
+    return pid
+
+
+def down(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
+    """Stop every service, the Thrift Server first (it is the master's app)."""
+    for service in reversed(SERVICES):
+        pid = stop(cluster, service)
+        echo(f"ok: {service} stopped (pid {pid})" if pid else f"ok: {service} not running")
+
+
+def status(cluster: Cluster) -> dict[str, int | None]:
+    return {service: running_pid(cluster, service) for service in SERVICES}

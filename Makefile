@@ -62,7 +62,7 @@ BENCH_OUT ?= benchmarks
 BENCH_DATA := $(abspath $(or $(MOVIELENS_DIR),$(SMALL_DATA)))
 BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(BENCH_DATA))
 
-.PHONY: help venv java blas chromium run ml report cluster-up cluster-run cluster-down test pytest bench lint format docs lock clean
+.PHONY: help venv java blas chromium run run-steps ml ml-steps report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
 
 # The pipeline after the data check, in the environment $(1) with the vars argument $(2), state
 # folder $(3) and report folder $(4): dbt builds and tests the marts, ml fits both models on them and
@@ -91,9 +91,12 @@ help: ## list the targets
 java: ## check for Java 17+ (Spark 4 needs it)
 	@$(PYTHON) -m ml check --java-only
 
+# ml/dbt_plugin holds the dbt plugin that takes the warehouse's lock (ml/lock.py); dbt finds plugins
+# among the top-level modules on the path, so a .pth file puts that folder there
 $(VENV)/.installed: pyproject.toml requirements.lock | java
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	echo "$(CURDIR)/ml/dbt_plugin" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/movielens-dbt-plugin.pth"
 	@touch $@
 
 venv: $(VENV)/.installed ## create .venv with the pinned dependencies
@@ -110,12 +113,22 @@ blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-g
 		$(call apt_install,libopenblas0-pthread) && echo "ok: installed libopenblas0-pthread"; \
 	else echo "note: no native BLAS; as root: apt-get install libopenblas0-pthread (ALS ~1.4x faster)"; fi
 
+# A run's steps go on under one hold of its warehouse's lock (ml/lock.py): a second run on the same
+# warehouse stops at once, naming this one, even between two steps.
+HOLD = $(BIN)/python -m ml hold -- $(MAKE) --no-print-directory
+
 run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
+	$(RUN_ENV) $(HOLD) run-steps
+
+run-steps:
 	$(RUN_ENV) $(BIN)/python -m ml check --download $(DATASET)
 	$(call build_marts,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR))
 	$(call fit_models,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
 
 ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, report, summary
+	$(RUN_ENV) $(HOLD) ml-steps
+
+ml-steps:
 	$(call fit_models,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
 
 report: venv ## reports/index.html again from the tables `make run` wrote (nothing refitted)
@@ -142,6 +155,9 @@ chromium: ## headless Chromium for the browser test, if missing (apt-get, as roo
 	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
 
 test: venv blas chromium lint ## lint; the pipeline on the small real dataset (default vars); pytest; bench smoke run
+	$(TEST_ENV) $(HOLD) test-steps
+
+test-steps:
 	$(TEST_ENV) $(BIN)/python -m ml check
 	$(call build_marts,$(TEST_ENV),,$(TEST_SPARK_DIR))
 	$(call fit_models,$(TEST_ENV),,$(TEST_SPARK_DIR),$(TEST_REPORT_DIR))

@@ -1,6 +1,7 @@
 {#
     Registers the MovieLens CSV files as external tables of the `movielens` source, with the
-    column names and types its YAML declares. Runs in on-run-start, so every dbt command sees the
+    column names and types its YAML declares, plus `_corrupt_record`: the raw text of a row
+    that does not parse (PERMISSIVE mode), for the base models to quarantine. Runs in on-run-start, so every dbt command sees the
     files of the current `movielens_dir`; dropping an external table leaves its file alone.
 #}
 {% macro create_movielens_sources() %}
@@ -15,6 +16,8 @@
         {%- for column in source_table.columns.values() -%}
             {%- do columns.append('`' ~ column.name ~ '` ' ~ column.data_type) -%}
         {%- endfor -%}
+        {#- Spark fills it with the raw line of a row that does not parse -#}
+        {%- do columns.append('`_corrupt_record` string') -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
         {%- call statement('create_source_' ~ source_table.name) -%}
             create table {{ relation }} ({{ columns | join(', ') }})
@@ -25,7 +28,8 @@
                 enforceSchema 'false',
                 quote '"',
                 escape '"',
-                mode 'FAILFAST',
+                mode 'PERMISSIVE',
+                columnNameOfCorruptRecord '_corrupt_record',
                 encoding 'UTF-8'
             )
         {%- endcall -%}

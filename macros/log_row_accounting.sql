@@ -1,5 +1,5 @@
 {#
-    After a run that built `row_accounting`, prints it: what each cleaning rule removed and kept.
+    After a run that built `row_accounting`, prints it: what each rule removed, quarantined and kept.
 #}
 {% macro log_row_accounting(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
@@ -10,11 +10,12 @@
     {%- set table = run_query('select * from ' ~ relation ~ ' order by step') -%}
     {%- do log('', info=True) -%}
     {%- do log('Row accounting (' ~ relation ~ '):', info=True) -%}
-    {%- do log('%4s  %-8s  %-62s %12s %12s %12s' | format('step', 'entity', 'rule', 'before', 'removed', 'after'), info=True) -%}
+    {%- do log('%4s  %-8s  %-62s %12s %12s %12s %12s' | format('step', 'entity', 'rule', 'before', 'removed', 'quarantined', 'after'), info=True) -%}
     {%- for row in table.rows -%}
-        {%- do log('%4d  %-8s  %-62s %12s %12s %12s' | format(
+        {%- do log('%4d  %-8s  %-62s %12s %12s %12s %12s' | format(
             row['step'], row['entity'], row['rule'],
-            '{:,}'.format(row['rows_before']), '{:,}'.format(row['rows_removed']), '{:,}'.format(row['rows_after'])
+            '{:,}'.format(row['rows_before']), '{:,}'.format(row['rows_removed']),
+            '{:,}'.format(row['rows_quarantined']), '{:,}'.format(row['rows_after'])
         ), info=True) -%}
     {%- endfor -%}
     {{ return('') }}

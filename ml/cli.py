@@ -207,6 +207,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster.add_argument("action", choices=("up", "down", "status"), help="what to do")
 
+    hold = commands.add_parser(
+        "hold",
+        help="run a command holding the warehouse's lock (make run and make test run their steps so)",
+        description=(
+            "Takes $MOVIELENS_SPARK_DIR/metastore.lock, runs COMMAND (whose dbt and ml steps then go on "
+            "under it) and exits with its exit code. Another run on the same warehouse stops at once, "
+            "naming this one."
+        ),
+    )
+    hold.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...")
+
     synth = commands.add_parser(
         "synth",
         help="write synthetic MovieLens files of ml-25m's shape (scale 1.0 = 25M ratings)",
@@ -354,6 +365,19 @@ def run_cluster(args: argparse.Namespace) -> None:
             print(f"{service}: {f'running (pid {pid})' if pid else 'stopped'}")
 
 
+def run_hold(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from ml.lock import acquire
+    from ml.session import state_dir
+
+    command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
+    if not command:
+        raise UserError("hold needs a command: python -m ml hold -- make run-steps")
+    acquire(state_dir())
+    return subprocess.call(command)
+
+
 def run_synth(args: argparse.Namespace) -> None:
     from ml.synth import ensure_synthetic
 
@@ -403,6 +427,7 @@ COMMANDS = {
     "summary": run_summary,
     "report": run_report,
     "cluster": run_cluster,
+    "hold": run_hold,
     "synth": run_synth,
     "bench": run_bench,
     "bench-original": run_bench_original,
@@ -412,11 +437,11 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        COMMANDS[args.command](args)
+        returncode = COMMANDS[args.command](args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return returncode or 0

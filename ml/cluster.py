@@ -8,8 +8,9 @@ process group of its own, so stopping it stops what it started (executors, Pytho
 
 The Thrift Server gets the Spark settings of the profile's `local` target (warehouse and Derby
 metastore under the state dir), so it builds the same tables dbt's session mode would; it is the
-one JVM that opens the metastore. Every app has `spark.cores.max` (profile), and the worker offers
-two apps' worth of cores and memory: the Thrift Server and one ml command side by side.
+one JVM that opens the metastore, and holds the state dir's lock (ml.lock) while it runs. Every
+app has `spark.cores.max` (profile), and the worker offers two apps' worth of cores and memory:
+the Thrift Server and one ml command side by side.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
+from ml.lock import acquire, record
 from ml.session import spark_conf, state_dir, target_output
 
 HOST = "127.0.0.1"
@@ -243,7 +245,7 @@ def wait_until_ready(
     raise failure(f"did not answer within {timeout:.0f} s")
 
 
-def start(cluster: Cluster, service: str, command: list[str]) -> int:
+def start(cluster: Cluster, service: str, command: list[str], pass_fds: tuple[int, ...] = ()) -> int:
     with cluster.log_file(service).open("ab") as log:
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n".encode())
         log.flush()
@@ -255,6 +257,7 @@ def start(cluster: Cluster, service: str, command: list[str]) -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped as a whole
+            pass_fds=pass_fds,
         )
     _started[process.pid] = process
     cluster.pid_file(service).write_text(f"{process.pid}\n")
@@ -277,7 +280,11 @@ def up(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
                         f"port {port} on {HOST} is taken by another process, so the {service} cannot start; "
                         "stop that process or choose other ports (README: Running on a cluster)"
                     )
-            pid = start(cluster, service, service_commands[service])
+            # the Thrift Server opens the warehouse's Derby metastore: it holds its lock (ml.lock)
+            lock = acquire(state_dir()) if service == "thrift" else None
+            pid = start(cluster, service, service_commands[service], pass_fds=(lock,) if lock else ())
+            if lock:
+                record(lock, pid)
             seconds = wait_until_ready(cluster, service, pid)
             echo(f"ok: {service} answers after {seconds:.0f} s (pid {pid}, log {cluster.log_file(service)})")
     except UserError:

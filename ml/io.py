@@ -1,10 +1,17 @@
 """Tables in and out: the dbt marts ml reads, and the result tables it writes back into the same
 schema (declared as the dbt source `ml` in models/ml/_ml__sources.yml). They go through the
 session's own catalog, or, when the session is on a Thrift Server target (ml.session), through
-the server: Parquet read and written by path, the written table registered on the server."""
+the server: Parquet read and written by path, the written table registered on the server.
+
+Writes are atomic, as dbt's tables are (macros/materializations/table.sql): the new table is
+written beside the old one and swapped in by renames (or, through the server, by pointing the
+table at its new folder), so a run killed mid-write, kill -9 included, leaves the last table
+readable; the next write (or read) clears what the killed one left."""
 
 from __future__ import annotations
 
+import os
+import time
 from typing import TYPE_CHECKING, Any
 
 from ml import UserError
@@ -43,8 +50,49 @@ def table_exists(spark: SparkSession, name: str) -> bool:
     return server.table_exists(schema(), name)
 
 
+def _leftovers(spark: SparkSession, name: str) -> tuple[list[str], list[str]]:
+    """Tables a killed write of `name` left: (old ones renamed aside, new ones half written)."""
+    tables = [row.tableName for row in spark.sql(f"show tables in {schema()}").collect()]
+    return (
+        [table for table in tables if table.startswith(f"{name}__ml_old_")],
+        [table for table in tables if table.startswith(f"{name}__ml_new_")],
+    )
+
+
+def _recover(spark: SparkSession, name: str) -> None:
+    """Undo what a write of `name` killed midway left (session catalog): the old table put back
+    if it was renamed aside, half-written tables and their folders dropped."""
+    if not spark.catalog.databaseExists(schema()):
+        return
+    old, new = _leftovers(spark, name)
+    if old and not spark.catalog.tableExists(qualified(name)):
+        spark.sql(f"alter table {qualified(old.pop())} rename to {qualified(name)}")
+    for table in old + new:
+        spark.sql(f"drop table {qualified(table)}")
+    # a write killed before its table was registered leaves only a folder
+    database = spark.catalog.getDatabase(schema()).locationUri
+    _delete_paths(spark, f"{database}/{name}__ml_new_*")
+
+
+def _delete_paths(spark: SparkSession, pattern: str, keep: str | None = None) -> None:
+    """Delete the files and folders matching a glob (but the one named `keep`), on whatever file
+    system holds them."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(pattern)
+    file_system = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    for status in file_system.globStatus(path) or []:
+        if status.getPath().getName() != keep:
+            file_system.delete(status.getPath(), True)
+
+
+def _write_id() -> str:
+    return f"{int(time.time() * 1000)}_{os.getpid()}"
+
+
 def read_table(spark: SparkSession, name: str, hint: str = BUILD_HINT) -> DataFrame:
     """A table of the dbt schema; UserError with `hint` when it was not built."""
+    if thrift_catalog(spark) is None and not spark.catalog.tableExists(qualified(name)):
+        _recover(spark, name)
     if not table_exists(spark, name):
         raise UserError(f"table {qualified(name)} does not exist; {hint}")
     server = thrift_catalog(spark)
@@ -57,13 +105,26 @@ def write_table(frame: DataFrame, name: str) -> int:
     """Write `frame` as the Parquet table `name` of the dbt schema (replacing it); its row count."""
     spark = frame.sparkSession
     server = thrift_catalog(spark)
+    write_id = _write_id()
     if server is None:
-        frame.write.mode("overwrite").format("parquet").saveAsTable(qualified(name))
+        _recover(spark, name)
+        new, old = f"{name}__ml_new_{write_id}", f"{name}__ml_old_{write_id}"
+        frame.write.format("parquet").saveAsTable(qualified(new))
+        existed = spark.catalog.tableExists(qualified(name))
+        if existed:
+            spark.sql(f"alter table {qualified(name)} rename to {qualified(old)}")
+        spark.sql(f"alter table {qualified(new)} rename to {qualified(name)}")
+        if existed:
+            spark.sql(f"drop table {qualified(old)}")
         return spark.table(qualified(name)).count()
-    # where the server would put a managed table of that name: the layout of session mode
-    location = f"{server.schema_location(schema())}/{name}"
-    frame.write.mode("overwrite").parquet(location)
-    server.register(schema(), name, location)
+    # a folder of its own beside the server's tables; the table is pointed at it once written
+    folder = server.schema_location(schema())
+    location = f"{folder}/{name}__ml_{write_id}"
+    frame.write.parquet(location)
+    columns = [(field.name, field.dataType.simpleString()) for field in frame.schema.fields]
+    server.register(schema(), name, location, columns)
+    # the folders of the table it replaced, and of any write killed midway
+    _delete_paths(spark, f"{folder}/{name}__ml_*", keep=location.rsplit("/", 1)[1])
     return spark.read.parquet(location).count()
 
 

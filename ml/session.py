@@ -89,6 +89,10 @@ def get_spark(
 
     target = target or default_target()
     thrift = is_thrift(target)
+    if not thrift:
+        from ml.lock import acquire
+
+        acquire(state_dir())  # this session opens the warehouse's Derby metastore
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
     conf[TARGET_CONF] = target

@@ -61,10 +61,15 @@ class ThriftCatalog:
             raise UserError(f"schema {schema} does not exist on the Thrift Server at {self.address}")
         return str(details["Location"])
 
-    def register(self, schema: str, name: str, location: str) -> None:
-        """Make `schema.name` the external Parquet table over `location`, replacing an external
-        table of that name (dropping one leaves its files alone). A managed table is never dropped:
-        its files would go with it."""
+    def columns(self, schema: str, name: str) -> list[tuple[str, str]]:
+        rows = self.query(f"describe table {schema}.{name}")
+        return [(str(row[0]), str(row[1])) for row in rows if row[0] and not str(row[0]).startswith("#")]
+
+    def register(self, schema: str, name: str, location: str, columns: list[tuple[str, str]]) -> None:
+        """Make `schema.name` the external Parquet table over `location` (its `columns`: (name,
+        type) pairs). An external table of that name with the same columns is pointed at the new
+        folder, one atomic metastore update; one with other columns is dropped (its files stay) and
+        created again. A managed table is never dropped: its files would go with it."""
         if self.table_exists(schema, name):
             kind = self.table_details(schema, name).get("Type")
             if kind != "EXTERNAL":
@@ -72,6 +77,10 @@ class ThriftCatalog:
                     f"{schema}.{name} on the Thrift Server is a {kind} table, not one ml wrote; "
                     "drop it there first (ml writes its tables as external ones)"
                 )
+            if self.columns(schema, name) == columns:
+                self.query(f"alter table {schema}.{name} set location '{location}'")
+                self.query(f"refresh table {schema}.{name}")
+                return
             self.query(f"drop table {schema}.{name}")
         self.query(f"create table {schema}.{name} using parquet location '{location}'")
 

@@ -29,5 +29,5 @@ def test_analysis_compiles_and_runs(spark, table, compiled, analysis):
 @pytest.mark.dbt
 def test_ratings_lost_to_no_genre_agrees_with_the_accounting(spark, table, compiled):
     lost = spark.sql((compiled / "ratings_lost_to_no_genre.sql").read_text()).first()
-    accounting = table("row_accounting").where("step = 4").first()
+    accounting = table("row_accounting").where("step = 6").first()
     assert lost.ratings_lost == accounting.rows_removed == 47

@@ -322,3 +322,28 @@ def test_down_stops_the_whole_process_group(scratch_cluster):
     time.sleep(0.2)
     assert not [pid for pid in group if Path(f"/proc/{pid}").exists()]
     assert cluster.status(scratch_cluster)["master"] is None
+
+
+def test_dbt_closes_thrift_connections_past_the_missing_llap_error(monkeypatch):
+    import dbt_movielens
+    from dbt.adapters.spark.connections import PyhiveConnectionWrapper
+
+    monkeypatch.setattr(PyhiveConnectionWrapper, "close", PyhiveConnectionWrapper.close)
+    dbt_movielens.tolerate_missing_llap_on_close()
+
+    class Handle:
+        def __init__(self, message: str) -> None:
+            self.message = message
+
+        def close(self) -> None:
+            raise RuntimeError(self.message)
+
+    wrapper = PyhiveConnectionWrapper.__new__(PyhiveConnectionWrapper)
+    wrapper._cursor = None
+    wrapper.handle = Handle(
+        f"TCloseSessionResp(... NoClassDefFoundError: {dbt_movielens.MISSING_LLAP_CLASS} ...)"
+    )
+    wrapper.close()  # passes
+    wrapper.handle = Handle("TCloseSessionResp(status=... some other failure)")
+    with pytest.raises(RuntimeError, match="some other failure"):
+        wrapper.close()

@@ -1,6 +1,8 @@
--- What each cleaning rule removed and what it kept, one row per rule, in the order the rules
--- apply. Each count is taken on its own (not as a difference), so that
--- rows_before = rows_removed + rows_after is a real check (tests/assert_row_accounting_balances).
+-- What each rule quarantined or removed and what it kept, one row per rule, in the order the
+-- rules apply: first the rows of each file that break a row rule (quarantined), then the
+-- study's cleaning (removed). Each count is taken on its own (not as a difference), so that
+-- rows_before = rows_removed + rows_quarantined + rows_after is a real check
+-- (tests/assert_row_accounting_balances).
 {%- set cap = var('rating_cap') %}
 {%- set above_cap = 'false' if cap is none else 'user_rating_count > ' ~ cap %}
 {%- set cap_ratings_rule = 'keep the ratings of every user (rating_cap is null)' if cap is none
@@ -9,6 +11,39 @@
     else 'drop users with more than ' ~ cap ~ ' ratings of cleaned movies' %}
 
 with
+
+quarantined as (
+
+    select file, rule from {{ ref('quarantine') }}
+
+),
+
+file_rows as (
+
+    select
+        (select count(*) from {{ ref('base_movielens__movies') }}) as movie_lines,
+        (select count(*) from {{ ref('base_movielens__ratings') }}) as rating_lines,
+        (select count(*) from {{ ref('base_movielens__tags') }}) as tag_lines,
+        (select count(*) from {{ ref('base_movielens__links') }}) as link_lines,
+        (select count(*) from {{ ref('stg_movielens__tags') }}) as tags_read,
+        (select count(*) from {{ ref('stg_movielens__links') }}) as links_read
+
+),
+
+quarantine_counts as (
+
+    select
+        count_if(file = 'movies.csv') as movie_lines_quarantined,
+        count_if(file = 'ratings.csv' and rule not like 'rating of a movie missing%')
+            as rating_lines_quarantined,
+        count_if(file = 'tags.csv' and rule not like 'tag of a movie missing%')
+            as tag_lines_quarantined,
+        count_if(file = 'tags.csv' and rule like 'tag of a movie missing%') as tags_of_unknown_movies,
+        count_if(file = 'links.csv') as link_lines_quarantined
+
+    from quarantined
+
+),
 
 raw_movies as (
 
@@ -134,12 +169,16 @@ final_counts as (
 counts as (
 
     select
+        file_rows.*,
+        quarantine_counts.*,
         movie_counts.*,
         user_counts.*,
         filtered_counts.*,
         final_counts.*
 
-    from movie_counts
+    from file_rows
+    cross join quarantine_counts
+    cross join movie_counts
     cross join user_counts
     cross join filtered_counts
     cross join final_counts
@@ -150,63 +189,101 @@ rules as (
 
     select
         1 as step, 'movies' as entity,
-        'drop movies without a genre once IMAX is removed' as rule,
-        movies_read as rows_before,
-        movies_without_genre as rows_removed,
-        movies_with_genre as rows_after
+        'quarantine rows of movies.csv that break a row rule' as rule,
+        movie_lines as rows_before,
+        0 as rows_removed,
+        movie_lines_quarantined as rows_quarantined,
+        movies_read as rows_after
     from counts
 
     union all
 
     select
-        2, 'movies', 'drop movies with fewer than {{ var("min_ratings") }} ratings',
-        movies_with_genre, movies_with_few_ratings, movies_kept
+        2, 'movies', 'drop movies without a genre once IMAX is removed',
+        movies_read, movies_without_genre, 0, movies_with_genre
     from counts
 
     union all
 
     select
-        3, 'ratings', 'drop ratings of movies missing from movies.csv',
-        ratings_read, ratings_of_unknown_movies, ratings_read - ratings_of_unknown_movies
+        3, 'movies', 'drop movies with fewer than {{ var("min_ratings") }} ratings',
+        movies_with_genre, movies_with_few_ratings, 0, movies_kept
     from counts
 
     union all
 
     select
-        4, 'ratings', 'drop ratings of movies without a genre',
+        4, 'ratings', 'quarantine rows of ratings.csv that break a row rule',
+        rating_lines, 0, rating_lines_quarantined, ratings_read
+    from counts
+
+    union all
+
+    select
+        5, 'ratings', 'quarantine ratings of movies missing from movies.csv',
+        ratings_read, 0, ratings_of_unknown_movies, ratings_read - ratings_of_unknown_movies
+    from counts
+
+    union all
+
+    select
+        6, 'ratings', 'drop ratings of movies without a genre',
         ratings_read - ratings_of_unknown_movies,
         ratings_of_movies_without_genre,
+        0,
         ratings_read - ratings_of_unknown_movies - ratings_of_movies_without_genre
     from counts
 
     union all
 
     select
-        5, 'ratings', 'drop ratings of movies with fewer than {{ var("min_ratings") }} ratings',
+        7, 'ratings', 'drop ratings of movies with fewer than {{ var("min_ratings") }} ratings',
         ratings_read - ratings_of_unknown_movies - ratings_of_movies_without_genre,
         ratings_of_movies_with_few_ratings,
+        0,
         ratings_on_cleaned_movies
     from counts
 
     union all
 
     select
-        6, 'ratings', '{{ cap_ratings_rule }}',
-        ratings_on_cleaned_movies, ratings_of_users_above_cap, ratings_kept
+        8, 'ratings', '{{ cap_ratings_rule }}',
+        ratings_on_cleaned_movies, ratings_of_users_above_cap, 0, ratings_kept
     from counts
 
     union all
 
     select
-        7, 'users', 'drop users with no rating of a cleaned movie',
-        users_read, users_without_cleaned_rating, users_on_cleaned_movies
+        9, 'users', 'drop users with no rating of a cleaned movie',
+        users_read, users_without_cleaned_rating, 0, users_on_cleaned_movies
     from counts
 
     union all
 
     select
-        8, 'users', '{{ cap_users_rule }}',
-        users_on_cleaned_movies, users_above_cap, users_kept
+        10, 'users', '{{ cap_users_rule }}',
+        users_on_cleaned_movies, users_above_cap, 0, users_kept
+    from counts
+
+    union all
+
+    select
+        11, 'tags', 'quarantine rows of tags.csv that break a row rule',
+        tag_lines, 0, tag_lines_quarantined, tags_read
+    from counts
+
+    union all
+
+    select
+        12, 'tags', 'quarantine tags of movies missing from movies.csv',
+        tags_read, 0, tags_of_unknown_movies, tags_read - tags_of_unknown_movies
+    from counts
+
+    union all
+
+    select
+        13, 'links', 'quarantine rows of links.csv that break a row rule',
+        link_lines, 0, link_lines_quarantined, links_read
     from counts
 
 ),
@@ -219,6 +296,7 @@ final as (
         rule,
         cast(rows_before as bigint) as rows_before,
         cast(rows_removed as bigint) as rows_removed,
+        cast(rows_quarantined as bigint) as rows_quarantined,
         cast(rows_after as bigint) as rows_after
 
     from rules

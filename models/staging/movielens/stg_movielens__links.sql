@@ -2,16 +2,17 @@ with
 
 source as (
 
-    select * from {{ source('movielens', 'links') }}
+    select * from {{ ref('base_movielens__links') }}
+    where quarantine_rule is null
 
 ),
 
 final as (
 
     select
-        cast(movieId as int) as movie_id,
-        cast(imdbId as string) as imdb_id,
-        cast(tmdbId as int) as tmdb_id
+        movie_id,
+        imdb_id,
+        tmdb_id
 
     from source
 

@@ -2,16 +2,17 @@ with
 
 source as (
 
-    select * from {{ source('movielens', 'movies') }}
+    select * from {{ ref('base_movielens__movies') }}
+    where quarantine_rule is null
 
 ),
 
 final as (
 
     select
-        cast(movieId as int) as movie_id,
-        cast(title as string) as title,
-        cast(genres as string) as genres
+        movie_id,
+        title,
+        genres
 
     from source
 

@@ -2,17 +2,18 @@ with
 
 source as (
 
-    select * from {{ source('movielens', 'tags') }}
+    select * from {{ ref('base_movielens__tags') }}
+    where quarantine_rule is null
 
 ),
 
 final as (
 
     select
-        cast(userId as int) as user_id,
-        cast(movieId as int) as movie_id,
-        cast(tag as string) as tag,
-        timestamp_seconds(`timestamp`) as tagged_at
+        user_id,
+        movie_id,
+        tag,
+        timestamp_seconds(tagged_at_seconds) as tagged_at
 
     from source
 

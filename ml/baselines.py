@@ -2,7 +2,9 @@
 
 - Bias baseline (rating error): global mean + movie bias + user bias, each bias a damped mean of
   the residuals, r ≈ mu + b_movie + b_user (Koren, "Factor in the neighbors", 2010, eq. 2-3).
-  A user or movie absent from train gets bias 0.
+  dbt computes them (marts als_movie_biases and als_user_biases, on all of train and on its fit
+  part); bias-aware ALS fits its factors to what they leave. A user or movie absent from train
+  gets bias 0.
 - Most popular (ranking): every user gets the movies with most train ratings, minus those they
   rated in train.
 """
@@ -15,11 +17,7 @@ from typing import TYPE_CHECKING
 from ml.evaluate import clip_rating
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
-
-# Damping: a bias moves away from 0 only as ratings accumulate (Koren's values for Netflix data)
-MOVIE_DAMPING = 25.0
-USER_DAMPING = 10.0
+    from pyspark.sql import DataFrame, SparkSession
 
 
 @dataclass
@@ -28,50 +26,55 @@ class BiasModel:
     movie_bias: DataFrame  # movie_id, movie_bias
     user_bias: DataFrame  # user_id, user_bias
 
-    def predict(self, pairs: DataFrame) -> DataFrame:
-        """`pairs` with `prediction` = mu + b_movie + b_user, clipped to the rating scale."""
+    def offsets(self, pairs: DataFrame, name: str = "offset") -> DataFrame:
+        """`pairs` with `name` = mu + b_movie + b_user (not clipped)."""
         from pyspark.sql import functions as F
 
         return (
             pairs.join(self.movie_bias, "movie_id", "left")
             .join(self.user_bias, "user_id", "left")
             .withColumn(
-                "prediction",
-                clip_rating(
-                    F.lit(self.global_mean)
-                    + F.coalesce(F.col("movie_bias"), F.lit(0.0))
-                    + F.coalesce(F.col("user_bias"), F.lit(0.0))
-                ),
+                name,
+                F.lit(self.global_mean)
+                + F.coalesce(F.col("movie_bias"), F.lit(0.0))
+                + F.coalesce(F.col("user_bias"), F.lit(0.0)),
             )
             .drop("movie_bias", "user_bias")
         )
 
+    def user_offsets(self, users: DataFrame) -> DataFrame:
+        """user_id, offset = mu + b_user, for each user of `users` (user_id)."""
+        from pyspark.sql import functions as F
 
-def fit_bias_model(
-    train: DataFrame, movie_damping: float = MOVIE_DAMPING, user_damping: float = USER_DAMPING
-) -> BiasModel:
-    """Biases from train (user_id, movie_id, rating): movie biases first, user biases on what the
-    movie biases leave."""
+        return users.join(self.user_bias, "user_id", "left").select(
+            "user_id", (F.lit(self.global_mean) + F.coalesce(F.col("user_bias"), F.lit(0.0))).alias("offset")
+        )
+
+    def movie_offsets(self) -> DataFrame:
+        """movie_id, offset = b_movie."""
+        return self.movie_bias.withColumnRenamed("movie_bias", "offset")
+
+    def predict(self, pairs: DataFrame) -> DataFrame:
+        """`pairs` with `prediction` = mu + b_movie + b_user, clipped to the rating scale."""
+        return self.offsets(pairs, "prediction").withColumn("prediction", clip_rating("prediction"))
+
+
+def read_bias_model(spark: SparkSession, fitted_on: str = "train") -> BiasModel:
+    """The biases dbt fitted on all of train ('train') or on its fit part ('fit part')."""
     from pyspark.sql import functions as F
 
-    global_mean = train.select(F.avg("rating")).first()[0]
-    movie_bias = (
-        train.groupBy("movie_id")
-        .agg((F.sum(F.col("rating") - global_mean) / (F.count(F.lit(1)) + movie_damping)).alias("movie_bias"))
-        .cache()
+    from ml.io import read_table
+
+    movies = read_table(spark, "als_movie_biases").where(F.col("fitted_on") == fitted_on)
+    global_mean = movies.select(F.first("global_mean")).first()[0]
+    if global_mean is None:
+        raise ValueError(f"als_movie_biases holds no biases fitted on {fitted_on!r}")
+    users = read_table(spark, "als_user_biases").where(F.col("fitted_on") == fitted_on)
+    return BiasModel(
+        float(global_mean),
+        movies.select("movie_id", "movie_bias").cache(),
+        users.select("user_id", "user_bias").cache(),
     )
-    user_bias = (
-        train.join(movie_bias, "movie_id")
-        .groupBy("user_id")
-        .agg(
-            (
-                F.sum(F.col("rating") - global_mean - F.col("movie_bias"))
-                / (F.count(F.lit(1)) + user_damping)
-            ).alias("user_bias")
-        )
-        .cache()
-    )
-    return BiasModel(global_mean, movie_bias, user_bias)
 
 
 def popularity(train: DataFrame) -> DataFrame:

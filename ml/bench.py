@@ -459,15 +459,18 @@ def section(results: dict[str, Any], uncapped: dict[str, Any] | None = None) -> 
             else [f"ALS search {ours['als_search']}; original recipe not run."]
         ),
         "",
-        "| model | RMSE | MAE | precision@k | recall@k | NDCG@k | MAP@k | coverage |",
-        "|---|---|---|---|---|---|---|---|",
+        "| model | RMSE | MAE | precision@k | recall@k | NDCG@k | MAP@k | coverage | mean popularity |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in ours["model_metrics"].items():
-        rmse = f"{row['rmse']:.4f}" if row["rmse"] is not None else "n/a"
-        mae = f"{row['mae']:.4f}" if row["mae"] is not None else "n/a"
+        # runs recorded before a figure existed show n/a for it
+        rmse, mae, popularity = (
+            "n/a" if row.get(column) is None else format(row[column], spec)
+            for column, spec in (("rmse", ".4f"), ("mae", ".4f"), ("mean_popularity", ".0f"))
+        )
         lines.append(
             f"| {name} | {rmse} | {mae} | {row['precision_at_k']:.4f} | {row['recall_at_k']:.4f} | "
-            f"{row['ndcg_at_k']:.4f} | {row['map_at_k']:.4f} | {row['coverage']:.1%} |"
+            f"{row['ndcg_at_k']:.4f} | {row['map_at_k']:.4f} | {row['coverage']:.1%} | {popularity} |"
         )
     lines.append("")
     if shape and shape["spec"]["scale"] == 1.0 and original:

@@ -139,12 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     als = commands.add_parser(
         "als",
-        help="tune and fit ALS, score it against baselines, write recommendations",
+        help="tune and fit the ALS models, score them against baselines, write recommendations",
         description=(
-            "ALS (explicit, non-negative) on als_ratings_train: the rank x regParam grid (vars als_ranks, "
-            "als_reg_params) tuned by RMSE on the validation part, the best refitted on all of train; "
-            "RMSE, MAE and ranking metrics on als_ratings_test with the bias and most-popular baselines; "
-            "top-N movies per user and users per movie (var top_n)."
+            "The study's ALS (explicit, non-negative) and bias-aware ALS on als_ratings_train: the rank x "
+            "regParam grid (vars als_ranks, als_reg_params) tuned by RMSE on the validation part; the "
+            "ranking models (implicit ALS, vars implicit_*; bias-aware ALS reranked by popularity, var "
+            "rerank_popularity_weights) tuned by NDCG@top_n; each best refitted on all of train. RMSE, "
+            "MAE and ranking metrics on als_ratings_test with the bias and most-popular baselines; "
+            "top-N movies per user and users per movie from var recommendation_model (var top_n), and "
+            "similar movies."
         ),
     )
     _spark_arguments(als)
@@ -163,6 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recommend.add_argument("--limit", type=int, default=10, help="train movies to show (default 10)")
     _spark_arguments(recommend)
+
+    similar = commands.add_parser(
+        "similar",
+        help="show the movies most similar to one (table similar_movies)",
+        description=(
+            "Prints a movie and its most similar movies: the cosine similarity of the recommendation "
+            "model's movie factors (var recommendation_model), as `python -m ml als` wrote them."
+        ),
+    )
+    similar.add_argument("--movie", type=int, required=True, metavar="ID", help="movie id (movieId)")
+    similar.add_argument("--limit", type=int, default=10, help="similar movies to show (default 10)")
+    _spark_arguments(similar)
 
     summary = commands.add_parser(
         "summary",
@@ -336,6 +351,15 @@ def run_recommend(args: argparse.Namespace) -> None:
     show_user(_spark_session(args, "recommend"), args.user, values, limit=args.limit)
 
 
+def run_similar(args: argparse.Namespace) -> None:
+    from ml.project import project_vars
+    from ml.recommend import show_similar
+
+    project_vars(args.vars)
+    _check_at_least_one(args, "limit")
+    show_similar(_spark_session(args, "similar"), args.movie, limit=args.limit)
+
+
 def run_summary(args: argparse.Namespace) -> None:
     from ml.project import project_vars
     from ml.summary import print_summary
@@ -424,6 +448,7 @@ COMMANDS = {
     "kmeans": run_kmeans,
     "als": run_als,
     "recommend": run_recommend,
+    "similar": run_similar,
     "summary": run_summary,
     "report": run_report,
     "cluster": run_cluster,

@@ -93,3 +93,13 @@ def coverage(recommendations: DataFrame, catalogue: DataFrame, k: int) -> float:
 
     recommended = recommendations.where(F.col("rank") <= k).select("movie_id").distinct().count()
     return recommended / catalogue.select("movie_id").distinct().count()
+
+
+def mean_popularity(recommendations: DataFrame, train: DataFrame, k: int) -> float:
+    """Mean number of train ratings of the movies in the top k lists: low for a recommender of
+    obscure movies, high for one that recommends what everyone rated."""
+    from pyspark.sql import functions as F
+
+    counts = train.groupBy("movie_id").agg(F.count(F.lit(1)).alias("train_ratings"))
+    recommended = recommendations.where(F.col("rank") <= k).join(counts, "movie_id", "left")
+    return recommended.select(F.avg(F.coalesce(F.col("train_ratings"), F.lit(0)))).first()[0] or 0.0

@@ -1,5 +1,6 @@
-"""`python -m ml recommend --user ID`: one user's train and test movies and recommendations,
-read from the tables (nothing is fitted)."""
+"""`python -m ml recommend --user ID`: one user's train and test movies and recommendations;
+`python -m ml similar --movie ID`: the movies most like one. Read from the tables (nothing is
+fitted)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml import UserError
 from ml.io import read_table
+from ml.summary import recommending_model
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -71,10 +73,35 @@ def show_user(spark: SparkSession, user_id: int, values: dict[str, Any], limit: 
     _print_movies(f"Test movies ({len(test_rows)}), as rated:", test_rows, "rating")
     test_ids = {row["movie_id"] for row in test_rows}
     _print_movies(
-        "Recommended (ALS, predicted rating; * = in the user's test movies):",
+        f"Recommended by {recommending_model(spark, values)} (predicted rating; * = in the user's test "
+        "movies):",
         [
             {**row.asDict(), "title": ("* " if row["movie_id"] in test_ids else "") + row["title"]}
             for row in recommended
         ],
         "predicted_rating",
     )
+
+
+def show_similar(spark: SparkSession, movie_id: int, limit: int = 10) -> None:
+    """Print the movie and the `limit` movies most similar to it (similar_movies)."""
+    from pyspark.sql import functions as F
+
+    movies = read_table(spark, "movies").select("movie_id", "title", "genres")
+    movie = movies.where(F.col("movie_id") == movie_id).first()
+    if movie is None:
+        raise UserError(f"movie {movie_id} is not among the cleaned movies (table movies)")
+    similar = read_table(spark, "similar_movies", ALS_HINT).where(F.col("movie_id") == movie_id)
+    rows = (
+        similar.where(F.col("rank") <= limit)
+        .join(movies.withColumnRenamed("movie_id", "similar_movie_id"), "similar_movie_id")
+        .orderBy("rank")
+        .collect()
+    )
+    if not rows:
+        raise UserError(
+            f"movie {movie_id} ({movie['title']}) has no similar movies: it has no rating in "
+            "als_ratings_train, so no factors"
+        )
+    print(f"movie {movie_id}: {movie['title']}  ({movie['genres']})")
+    _print_movies(f"Most similar (cosine similarity of factors, top {len(rows)}):", rows, "similarity")

@@ -23,7 +23,7 @@ from ml.evaluate import clip_rating
 from ml.features import assemble_features
 from ml.io import read_table
 from ml.progress import clock
-from ml.summary import ML_HINT
+from ml.summary import ML_HINT, recommending_model
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -456,11 +456,20 @@ def _als_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> Non
     page.heading("als")
     page.heading("tuning")
     tuning = read_table(spark, "als_tuning", ML_HINT).toPandas()
-    page.figure(
-        "tuning",
-        plots.tuning_heatmap(tuning),
-        f"Validation RMSE per config (search: {values['als_search']}); '(n it.)' marks configs stopped "
-        "after n iterations by successive halving.",
+    for model, label in (("als", "The study's ALS"), ("bias_als", "Bias-aware ALS")):
+        page.figure(
+            f"tuning_{model}",
+            plots.tuning_heatmap(tuning[tuning["model"] == model]),
+            f"{label}: validation RMSE per config (search: {values['als_search']}); '(n it.)' marks "
+            "configs stopped after n iterations by successive halving.",
+        )
+    ranking = read_table(spark, "ranking_tuning", ML_HINT).orderBy(F.desc("validation_ndcg")).toPandas()
+    page.text(
+        f"The ranking models (implicit ALS; bias-aware ALS reranked by popularity): validation "
+        f"NDCG@{values['top_n']} per config, best first; the selected one makes the recommendations."
+    )
+    page.table(
+        ranking, {"alpha": "g", "popularity_weight": "g", "validation_ndcg": ".4f", "fit_seconds": ".1f"}
     )
 
     page.heading("predicted-vs-actual")
@@ -482,12 +491,12 @@ def _als_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> Non
     page.text(
         f"All models on the same test split; ranking metrics at k = {values['top_n']} with test ratings of "
         f"{values['relevant_rating']} or more as relevant; coverage: share of the train catalogue "
-        "recommended."
+        "recommended; mean popularity: mean train ratings of the recommended movies."
     )
     page.table(
         metrics.drop(columns=["split"], errors="ignore"),
         dict.fromkeys(("rmse", "mae", "precision_at_k", "recall_at_k", "ndcg_at_k", "map_at_k"), ".4f")
-        | {"coverage": ".1%"},
+        | {"coverage": ".1%", "mean_popularity": ".0f"},
     )
 
     page.heading("sample-users")
@@ -524,7 +533,10 @@ def _als_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> Non
         page.table(liked, {"rating": ".1f"})
         page.text("Test movies (held out), with the ALS prediction:")
         page.table(held_out, {"rating": ".1f", "predicted": ".2f"})
-        page.text("Recommended (not rated in train):")
+        page.text(
+            f"Recommended by {recommending_model(spark, values)} (not rated in train), with predicted "
+            "ratings:"
+        )
         page.table(recommended, {"predicted_rating": ".2f"})
 
 

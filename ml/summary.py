@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ml.io import qualified, read_table
 
@@ -14,11 +14,21 @@ ML_TABLES = (
     "movie_clusters",
     "cluster_profiles",
     "als_tuning",
+    "ranking_tuning",
     "model_metrics",
     "user_recommendations",
     "movie_audiences",
+    "similar_movies",
 )
 ML_HINT = "run `python -m ml kmeans` and `python -m ml als` (or `make run`) first"
+
+
+def recommending_model(spark: SparkSession, values: dict[str, Any]) -> str:
+    """The model behind user_recommendations: var recommendation_model, or for `ranking` (the
+    default) the ranking model `python -m ml als` selected."""
+    if values["recommendation_model"] != "ranking":
+        return values["recommendation_model"]
+    return read_table(spark, "ranking_tuning", ML_HINT).where("is_selected").first()["model"]
 
 
 MART_TABLES = "movies, ratings, kmeans_movies_train/_test, als_ratings_train/_test, row_accounting, eda_*"
@@ -48,16 +58,27 @@ def print_summary(spark: SparkSession) -> None:
         f"k-means: k = {chosen['k']}, the best of {fitted} values fitted; silhouette "
         f"{chosen['validation_silhouette']:.4f} (validation), {chosen['test_silhouette']:.4f} (test)"
     )
-    tuned = read_table(spark, "als_tuning").where("is_selected").first()
-    print(
-        f"ALS: rank {tuned['rank']}, regParam {tuned['reg_param']} "
-        f"(validation RMSE {tuned['validation_rmse']:.4f})"
-    )
+    for tuned in read_table(spark, "als_tuning").where("is_selected").orderBy("model").collect():
+        print(
+            f"{tuned['model']}: rank {tuned['rank']}, regParam {tuned['reg_param']} "
+            f"(validation RMSE {tuned['validation_rmse']:.4f})"
+        )
+    for ranked in read_table(spark, "ranking_tuning").where("is_best_of_model").orderBy("model").collect():
+        setting = (
+            f"alpha {ranked['alpha']:g}"
+            if ranked["alpha"] is not None
+            else f"popularity weight {ranked['popularity_weight']:g}"
+        )
+        selected = ", the ranking model" if ranked["is_selected"] else ""
+        print(
+            f"{ranked['model']}: rank {ranked['rank']}, regParam {ranked['reg_param']}, {setting} "
+            f"(validation NDCG {ranked['validation_ndcg']:.4f}{selected})"
+        )
     metrics = read_table(spark, "model_metrics").orderBy(F.col("rmse").isNull(), "model").collect()
     header = "".join(f"{label:>8}" for label in METRIC_COLUMNS.values())
-    print(f"  {'model':<14}{header}{'cover':>8}  (test split, k = {metrics[0]['k']})")
+    print(f"  {'model':<14}{header}{'cover':>8}{'pop.':>8}  (test split, k = {metrics[0]['k']})")
     for row in metrics:
         figures = "".join(
             f"{row[name]:>8.4f}" if row[name] is not None else f"{'-':>8}" for name in METRIC_COLUMNS
         )
-        print(f"  {row['model']:<14}{figures}{row['coverage']:>8.1%}")
+        print(f"  {row['model']:<14}{figures}{row['coverage']:>8.1%}{row['mean_popularity']:>8.0f}")

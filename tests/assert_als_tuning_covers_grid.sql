@@ -1,6 +1,13 @@
--- Asserts that als_tuning has one row for every (rank, regParam) of the grid (als_ranks x
--- als_reg_params) and no other, with exactly one config chosen.
+-- Asserts that als_tuning has, for each rating model (als, bias_als), one row for every
+-- (rank, regParam) of the grid (als_ranks x als_reg_params) and no other, with exactly one config
+-- chosen per model.
 with
+
+models as (
+
+    select explode(array('als', 'bias_als')) as model
+
+),
 
 ranks as (
 
@@ -17,10 +24,12 @@ reg_params as (
 grid as (
 
     select
+        models.model,
         ranks.rank,
         reg_params.reg_param
 
-    from ranks
+    from models
+    cross join ranks
     cross join reg_params
 
 ),
@@ -33,15 +42,21 @@ tuning as (
 
 chosen as (
 
-    select count(*) as chosen_rows
-    from tuning
-    where is_selected
+    select
+        models.model,
+        count(tuning.model) as chosen_rows
+
+    from models
+    left join tuning
+        on models.model = tuning.model and tuning.is_selected
+    group by models.model
 
 ),
 
 final as (
 
     select
+        coalesce(grid.model, tuning.model) as model,
         coalesce(grid.rank, tuning.rank) as rank,
         coalesce(grid.reg_param, tuning.reg_param) as reg_param,
         'not both in the grid and in als_tuning' as problem
@@ -49,13 +64,15 @@ final as (
     from grid
     full outer join tuning
         on
-            grid.rank = tuning.rank
+            grid.model = tuning.model
+            and grid.rank = tuning.rank
             and abs(grid.reg_param - tuning.reg_param) < 1e-9
     where grid.rank is null or tuning.rank is null
 
     union all
 
     select
+        model,
         null as rank,
         null as reg_param,
         concat(cast(chosen_rows as string), ' configs chosen') as problem

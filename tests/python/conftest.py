@@ -64,6 +64,18 @@ def run_dbt(tmp_path_factory) -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
+UNCAPPED_VARS = "{rating_cap: null, split_seed: 1}"
+
+
+@pytest.fixture(scope="session")
+def uncapped(run_dbt, tmp_path_factory) -> Path:
+    """A scratch warehouse built with every user's ratings (rating_cap null) and split_seed 1."""
+    spark_dir = tmp_path_factory.mktemp("uncapped")
+    result = run_dbt("build", "--vars", UNCAPPED_VARS, spark_dir=spark_dir)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return spark_dir
+
+
 def warehouse_table(spark, spark_dir: Path, name: str, database: str = "movielens"):
     """A table of a scratch build, read straight from its Parquet files (no metastore needed)."""
     return spark.read.parquet(str(spark_dir / "warehouse" / f"{database}.db" / name))

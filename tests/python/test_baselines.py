@@ -1,8 +1,11 @@
-"""The bias baseline and the most-popular lists, by hand."""
+"""The biases (dbt marts als_movie_biases, als_user_biases), the bias baseline and the
+most-popular lists, by hand."""
 
 import pytest
 
-from ml.baselines import fit_bias_model, popularity, top_unseen_by_score
+from ml.baselines import BiasModel, popularity, read_bias_model, top_unseen_by_score
+from ml.features import validation_split
+from ml.project import project_vars
 
 
 @pytest.fixture(scope="module")
@@ -12,22 +15,45 @@ def train(spark):
     )
 
 
-def test_biases_are_damped_means_of_the_residuals(train, spark):
-    model = fit_bias_model(train, movie_damping=1.0, user_damping=2.0)
-    mu = 13.0 / 4
-    movie = {row.movie_id: row.movie_bias for row in model.movie_bias.collect()}
-    user = {row.user_id: row.user_bias for row in model.user_bias.collect()}
-    assert model.global_mean == pytest.approx(mu)
-    assert movie[10] == pytest.approx((5 - mu + 4 - mu) / (2 + 1))
-    assert movie[12] == pytest.approx((1 - mu) / (1 + 1))
-    assert user[1] == pytest.approx((5 - mu - movie[10] + 3 - mu - movie[11]) / (2 + 2))
+@pytest.mark.parametrize("fitted_on", ["train", "fit part"])
+def test_bias_marts_are_damped_means_of_the_residuals(table, fitted_on):
+    values = project_vars()
+    train = table("als_ratings_train").select("user_id", "movie_id", "rating")
+    if fitted_on == "fit part":  # the validation ratings held out as python -m ml holds them out
+        train = validation_split(
+            train, ["user_id", "movie_id"], values["validation_fraction"], values["split_seed"]
+        )[0]
+    ratings = train.toPandas()
+    mu = ratings["rating"].mean()
+    residual = ratings["rating"] - mu
+    movie = residual.groupby(ratings["movie_id"]).sum() / (
+        ratings.groupby("movie_id").size() + values["bias_movie_damping"]
+    )
+    left = ratings["rating"] - mu - ratings["movie_id"].map(movie)
+    user = left.groupby(ratings["user_id"]).sum() / (
+        ratings.groupby("user_id").size() + values["bias_user_damping"]
+    )
 
-    pairs = spark.createDataFrame([(1, 10), (9, 12), (9, 99)], "user_id int, movie_id int")
+    model = read_bias_model(table("movies").sparkSession, fitted_on)
+    assert model.global_mean == pytest.approx(mu)
+    movie_mart = model.movie_bias.toPandas().set_index("movie_id")["movie_bias"].sort_index()
+    user_mart = model.user_bias.toPandas().set_index("user_id")["user_bias"].sort_index()
+    assert movie_mart.to_numpy() == pytest.approx(movie.sort_index().to_numpy())
+    assert user_mart.to_numpy() == pytest.approx(user.sort_index().to_numpy())
+
+
+def test_bias_baseline_predicts_mean_plus_biases_clipped(spark):
+    model = BiasModel(
+        3.5,
+        spark.createDataFrame([(10, 1.0), (12, -0.5)], "movie_id int, movie_bias double"),
+        spark.createDataFrame([(1, 0.75)], "user_id int, user_bias double"),
+    )
+    pairs = spark.createDataFrame([(1, 10), (9, 12), (9, 99), (1, 12)], "user_id int, movie_id int")
     predicted = {(row.user_id, row.movie_id): row.prediction for row in model.predict(pairs).collect()}
-    assert predicted[(1, 10)] == pytest.approx(min(5.0, mu + movie[10] + user[1]))
-    # an unknown user or movie contributes no bias
-    assert predicted[(9, 12)] == pytest.approx(mu + movie[12])
-    assert predicted[(9, 99)] == pytest.approx(mu)
+    # 3.5 + 1.0 + 0.75 is above the scale: clipped to 5.0; an unknown user or movie adds no bias
+    assert predicted == {(1, 10): 5.0, (9, 12): 3.0, (9, 99): 3.5, (1, 12): 3.75}
+    offsets = {(row.user_id, row.movie_id): row.offset for row in model.offsets(pairs).collect()}
+    assert offsets[(1, 10)] == pytest.approx(5.25)  # offsets are not clipped
 
 
 def test_most_popular_recommends_the_most_rated_unseen_movies(train, spark):

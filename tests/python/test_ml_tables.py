@@ -1,6 +1,8 @@
 """The tables `make test` wrote with `python -m ml kmeans` and `python -m ml als` (default vars)
 on the small dataset, and what a rerun does with the saved models."""
 
+import itertools
+
 import pytest
 from pyspark.sql import functions as F
 
@@ -44,19 +46,68 @@ def test_every_train_user_has_n_unseen_recommendations(ml_table):
     assert recommendations.where(~F.col("predicted_rating").between(0.5, 5.0)).count() == 0
 
 
-def test_model_metrics_hold_als_and_both_baselines_on_test(ml_table):
+def test_model_metrics_hold_every_model_on_test(ml_table):
     metrics = {row.model: row for row in ml_table("model_metrics").collect()}
-    assert set(metrics) == {"als", "bias_baseline", "most_popular"}
-    assert metrics["most_popular"].rmse is None
-    assert metrics["als"].rated_pairs == metrics["bias_baseline"].rated_pairs > 0
+    assert set(metrics) == {
+        "als",
+        "bias_als",
+        "implicit_als",
+        "reranked_bias_als",
+        "bias_baseline",
+        "most_popular",
+    }
+    assert all(metrics[name].rmse is None for name in ("implicit_als", "reranked_bias_als", "most_popular"))
+    assert (
+        metrics["als"].rated_pairs
+        == metrics["bias_als"].rated_pairs
+        == metrics["bias_baseline"].rated_pairs
+        > 0
+    )
     for row in metrics.values():
         assert row.split == "test" and row.k == 10
         assert 0 <= row.precision_at_k <= 1 and 0 <= row.ndcg_at_k <= 1 and 0 < row.coverage <= 1
+        assert row.mean_popularity > 0
+
+
+def test_bias_aware_als_beats_the_studys_on_rating_error(ml_table):
+    metrics = {row.model: row for row in ml_table("model_metrics").collect()}
+    assert metrics["bias_als"].rmse < metrics["als"].rmse
+
+
+def test_the_ranking_model_beats_the_study_and_most_popular_on_ndcg(ml_table):
+    metrics = {row.model: row for row in ml_table("model_metrics").collect()}
+    selected = ml_table("ranking_tuning").where("is_selected").first().model
+    assert metrics[selected].ndcg_at_k > max(metrics["als"].ndcg_at_k, metrics["most_popular"].ndcg_at_k)
+
+
+def test_similar_movies_are_twenty_others_by_falling_similarity(ml_table):
+    similar = ml_table("similar_movies")
+    movies = ml_table("als_ratings_train").select("movie_id").distinct().count()
+    assert similar.count() == movies * 20
+    assert similar.where("movie_id = similar_movie_id").count() == 0
+    rows = similar.where("movie_id = 1").orderBy("rank").collect()
+    assert [row.rank for row in rows] == list(range(1, 21))
+    assert all(a.similarity >= b.similarity for a, b in itertools.pairwise(rows))
 
 
 def test_tuning_covers_the_grid_with_one_choice_among_the_finished_configs(ml_table):
-    tuning = ml_table("als_tuning")
-    assert tuning.count() == 16
+    for model in ("als", "bias_als"):
+        tuning = ml_table("als_tuning").where(F.col("model") == model)
+        assert tuning.count() == 16, model
+        _check_halving(tuning)
+    ranking = ml_table("ranking_tuning")
+    counts = {row.model: row["count"] for row in ranking.groupBy("model").count().collect()}
+    assert counts == {"implicit_als": 2 * 1 * 3, "reranked_bias_als": 6}
+    assert ranking.where("is_selected").count() == 1
+    best = ranking.agg(F.max("validation_ndcg")).first()[0]
+    assert ranking.where("is_selected").first().validation_ndcg == best
+    # reranked_bias_als reranks bias-aware ALS's chosen config
+    chosen = ml_table("als_tuning").where("model = 'bias_als' and is_selected").first()
+    reranked = ranking.where("model = 'reranked_bias_als'").select("rank", "reg_param").distinct().collect()
+    assert [(row.rank, row.reg_param) for row in reranked] == [(chosen.rank, chosen.reg_param)]
+
+
+def _check_halving(tuning):
     # successive halving (the default): every config for 3 iterations, the best 4 for all 10
     rungs = {row.iterations: row["count"] for row in tuning.groupBy("iterations").count().collect()}
     assert rungs == {3: 12, 10: 4}

@@ -1,16 +1,8 @@
 """Knobs as dbt vars: a build with `rating_cap: null` and another `split_seed`, in a scratch
-warehouse, with all of its dbt tests."""
+warehouse (conftest's `uncapped`), with all of its dbt tests."""
 
 import pytest
 from conftest import keys, warehouse_table
-
-
-@pytest.fixture(scope="module")
-def uncapped(run_dbt, tmp_path_factory):
-    spark_dir = tmp_path_factory.mktemp("uncapped")
-    result = run_dbt("build", "--vars", "{rating_cap: null, split_seed: 1}", spark_dir=spark_dir)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return spark_dir
 
 
 @pytest.mark.dbt

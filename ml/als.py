@@ -391,29 +391,28 @@ RATING_MODELS = ("als", "bias_als")
 RANKING = "ranking"
 
 
-def fingerprint(train: DataFrame, settings: Any, blocks: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "als_ratings_train": content_hash(train.select(*RATING_COLUMNS)),
-        "settings": asdict(settings),
-        "blocks": blocks,
-        **extra,
-    }
+def fingerprint(train_hash: str, settings: AlsSettings, blocks: int, **extra: Any) -> dict[str, Any]:
+    """What a rating model is fitted on: als_ratings_train (`train_hash`: io.content_hash) and its
+    settings."""
+    return {"als_ratings_train": train_hash, "settings": asdict(settings), "blocks": blocks, **extra}
 
 
 @dataclass
 class Fitted:
     """A fitted model of run(): `model` holds its own factors (similar movies come from them),
     `scorer` scores (user, movie) pairs and ranks (for bias-aware models: the factors with the
-    offsets, with_offsets), `points` are what chose it."""
+    offsets, with_offsets), `points` are what chose it, `fingerprint` what it was fitted on."""
 
     model: ALSModel
     scorer: ALSModel
     points: list[Any]
+    fingerprint: dict[str, Any]
 
 
 def fit_rating_model(
     step: str,
     train: DataFrame,
+    train_hash: str,
     parts: tuple[DataFrame, DataFrame],
     settings: AlsSettings,
     blocks: int,
@@ -427,7 +426,7 @@ def fit_rating_model(
     from pyspark.ml.recommendation import ALSModel
 
     label = "ALS" if biases is None else "bias-aware ALS"
-    current = fingerprint(train, settings, blocks, **(extra or {}))
+    current = fingerprint(train_hash, settings, blocks, **(extra or {}))
     reused = artifacts.reuse(step, current, ALSModel, label, refit)
     train_bias, fit_bias = biases or (None, None)
     if reused:
@@ -460,7 +459,7 @@ def fit_rating_model(
             f"{label}: tuning took {tuning_seconds:.1f} s; rank {best.rank}, regParam {best.reg_param} "
             f"refitted on all {train.count():,} train ratings; model saved in {folder}"
         )
-    return Fitted(model, model if train_bias is None else with_bias(model, train_bias), points)
+    return Fitted(model, model if train_bias is None else with_bias(model, train_bias), points, current)
 
 
 def run(
@@ -486,12 +485,16 @@ def run(
     biases = (read_bias_model(spark, "train"), read_bias_model(spark, "fit part"))
     parts = tuning_parts(train, settings)
 
+    # one hash of train for every model's fingerprint: each costs a pass over train
+    train_hash = content_hash(train)
     dampings = {name: values[name] for name in ("bias_movie_damping", "bias_user_damping")}
     fitted = {
-        "als": fit_rating_model(STEP, train, parts, settings, blocks, refit),
-        "bias_als": fit_rating_model("bias_als", train, parts, settings, blocks, refit, biases, dampings),
+        "als": fit_rating_model(STEP, train, train_hash, parts, settings, blocks, refit),
+        "bias_als": fit_rating_model(
+            "bias_als", train, train_hash, parts, settings, blocks, refit, biases, dampings
+        ),
     }
-    fitted.update(ranking.fit(train, parts, values, fitted["bias_als"], settings, biases, blocks, refit))
+    fitted.update(ranking.fit(train, parts, values, fitted["bias_als"], biases, blocks, refit))
     for part in parts:
         part.unpersist()
     # the rating model with the lower validation RMSE predicts the ratings shown beside the lists;
@@ -531,9 +534,7 @@ def run(
     movie_audiences = with_predicted_rating(
         top_unseen(fitted[recommender].scorer, train, top_n, "movie")
     ).select("movie_id", "rank", "user_id", "score", "predicted_rating")
-    similar = ranking.most_similar(
-        ranking.factor_arrays(fitted[recommender].model)[1], values["similar_movies"]
-    )
+    similar = ranking.most_similar(ranking.movie_factors(fitted[recommender].model), values["similar_movies"])
     tuning_rows = [
         {"model": name, **asdict(point), "is_selected": point == best_point(fitted[name].points)}
         for name in RATING_MODELS

@@ -24,10 +24,8 @@ import numpy as np
 
 from ml import artifacts
 from ml.als import (
-    AlsSettings,
     Fitted,
     estimator,
-    fingerprint,
     number_list,
     residuals,
     with_bias,
@@ -107,7 +105,7 @@ def tune(
     fit_part: DataFrame,
     validation_part: DataFrame,
     settings: RankingSettings,
-    reranked_base: tuple[ALSModel, tuple[int, float]] | None,
+    reranked_base: tuple[ALSModel, tuple[int, float]],
     blocks: int,
     k: int,
     relevant_rating: float,
@@ -147,21 +145,20 @@ def tune(
                 f"implicit ALS rank {rank}, regParam {reg_param}, alpha {alpha:g}: validation NDCG@{k} "
                 f"{score:.4f}, fit {fit_seconds:.1f} s"
             )
-    if reranked_base is not None:
-        base_model, (rank, reg_param) = reranked_base
-        users, (movie_ids, movie_matrix) = factor_arrays(base_model)
-        fit_support = support(fit_part).toPandas().set_index("movie_id")["support"]
-        movie_support = fit_support.reindex(movie_ids).fillna(0.0).to_numpy()
-        for weight in settings.popularity_weights:
-            # the movie offset is the last column (with_offsets): add the weighted support to it
-            weighted = movie_matrix.copy()
-            weighted[:, -1] += weight * movie_support
-            score = ndcg(users, (movie_ids, weighted))
-            points.append(RankingPoint(RERANKED, rank, reg_param, None, weight, score, 0.0))
-            if progress:
-                progress.step(
-                    f"reranked bias-aware ALS, popularity weight {weight:g}: validation NDCG@{k} {score:.4f}"
-                )
+    base_model, (rank, reg_param) = reranked_base
+    users, (movie_ids, movie_matrix) = factor_arrays(base_model)
+    fit_support = support(fit_part).toPandas().set_index("movie_id")["support"]
+    movie_support = fit_support.reindex(movie_ids).fillna(0.0).to_numpy()
+    for weight in settings.popularity_weights:
+        # the movie offset is the last column (with_offsets): add the weighted support to it
+        weighted = movie_matrix.copy()
+        weighted[:, -1] += weight * movie_support
+        score = ndcg(users, (movie_ids, weighted))
+        points.append(RankingPoint(RERANKED, rank, reg_param, None, weight, score, 0.0))
+        if progress:
+            progress.step(
+                f"reranked bias-aware ALS, popularity weight {weight:g}: validation NDCG@{k} {score:.4f}"
+            )
     return points
 
 
@@ -183,7 +180,6 @@ def fit(
     parts: tuple[DataFrame, DataFrame],
     values: dict[str, Any],
     bias_als: Fitted,
-    als_settings: AlsSettings,
     biases: tuple[BiasModel, BiasModel],
     blocks: int,
     refit: bool,
@@ -195,24 +191,21 @@ def fit(
 
     settings = RankingSettings.from_vars(values)
     top_n, relevant_rating = values["top_n"], float(values["relevant_rating"])
-    dampings = {name: values[name] for name in ("bias_movie_damping", "bias_user_damping")}
-    current = fingerprint(
-        train,
-        settings,
-        blocks,
-        k=top_n,
-        relevant_rating=relevant_rating,
-        bias_als=asdict(als_settings),
-        **dampings,
-    )
+    # bias_als's fingerprint holds train's hash, the blocks, the ALS grid and the dampings
+    current = {
+        "bias_als": bias_als.fingerprint,
+        "settings": asdict(settings),
+        "k": top_n,
+        "relevant_rating": relevant_rating,
+    }
     reused = [artifacts.reuse(step, current, ALSModel, step, refit) for step in MODELS]
     train_bias, fit_bias = biases
     if all(reused):
         (implicit, meta), (reranked, _) = reused
         points = [RankingPoint(**point) for point in meta["tuning"]]
         return {
-            IMPLICIT: Fitted(implicit, implicit, points),
-            RERANKED: Fitted(bias_als.model, reranked, points),
+            IMPLICIT: Fitted(implicit, implicit, points, current),
+            RERANKED: Fitted(bias_als.model, reranked, points, current),
         }
     base = best_rating_point(bias_als.points)
     print(
@@ -249,7 +242,10 @@ def fit(
         f"regParam {best.reg_param}, alpha {best.alpha:g} refitted on all of train; reranked bias-aware ALS: "
         f"popularity weight {weight:g}; models saved in {artifacts.artifacts_dir()}"
     )
-    return {IMPLICIT: Fitted(implicit, implicit, points), RERANKED: Fitted(bias_als.model, reranked, points)}
+    return {
+        IMPLICIT: Fitted(implicit, implicit, points, current),
+        RERANKED: Fitted(bias_als.model, reranked, points, current),
+    }
 
 
 def tuning_steps(settings: RankingSettings) -> int:
@@ -273,7 +269,12 @@ def best_point(points: list[RankingPoint], model: str | None = None) -> RankingP
 
 def factor_arrays(model: ALSModel) -> tuple[Factors, Factors]:
     """(user ids, user factors), (movie ids, movie factors) of `model`, collected, ids sorted."""
-    return _collect(model.userFactors), _collect(model.itemFactors)
+    return _collect(model.userFactors), movie_factors(model)
+
+
+def movie_factors(model: ALSModel) -> Factors:
+    """(movie ids, movie factors) of `model`, collected, ids sorted."""
+    return _collect(model.itemFactors)
 
 
 def _collect(factors: DataFrame) -> Factors:

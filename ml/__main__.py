@@ -1,3 +1,3 @@
-from ml.cli import main
+from ml.cli.main import main
 
 raise SystemExit(main())

@@ -51,8 +51,8 @@ class MovielensLock(dbtPlugin):
         flags = get_flags()
         if getattr(flags, "WHICH", None) in OFFLINE_COMMANDS:
             return
-        from ml.lock import acquire
-        from ml.session import default_target, is_thrift, state_dir
+        from ml.warehouse.lock import acquire
+        from ml.warehouse.session import default_target, is_thrift, state_dir
 
         if is_thrift(getattr(flags, "TARGET", None) or default_target()):
             tolerate_missing_llap_on_close()

@@ -20,7 +20,7 @@ DBT = Path(sys.executable).parent / "dbt"
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator:
-    from ml.session import get_spark
+    from ml.warehouse.session import get_spark
 
     session = get_spark(master="local[2]", app_name="movielens-pytest", target="local")
     session.sparkContext.setLogLevel("ERROR")
@@ -31,7 +31,7 @@ def spark() -> Iterator:
 @pytest.fixture(scope="session")
 def table(spark) -> Callable:
     """table('movies') -> the DataFrame of that table in the dbt schema of the test build."""
-    from ml.session import schema
+    from ml.warehouse.session import schema
 
     database = schema()
     if not spark.catalog.tableExists(f"{database}.row_accounting"):

@@ -5,7 +5,7 @@ from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from ml import UserError
-from ml.als import (
+from ml.recommenders.rating_models import (
     AlsSettings,
     TuningPoint,
     best_point,
@@ -16,7 +16,7 @@ from ml.als import (
     tune,
     tuning_fits,
 )
-from ml.project import project_vars
+from ml.warehouse.project import project_vars
 
 
 def test_the_default_grid_is_the_studys_16_configs():
@@ -33,7 +33,7 @@ def test_a_bad_rank_list_is_a_user_error(ranks):
 
 @pytest.mark.parametrize("weights", [[], [-1, 1], "one", [True]])
 def test_popularity_weights_may_be_zero_but_not_negative(weights):
-    from ml.ranking import RankingSettings
+    from ml.recommenders.ranking_models import RankingSettings
 
     assert RankingSettings.from_vars(
         project_vars({"rerank_popularity_weights": [1, 0]})
@@ -43,7 +43,7 @@ def test_popularity_weights_may_be_zero_but_not_negative(weights):
 
 
 def test_the_ranking_model_has_the_highest_validation_ndcg_of_both_models():
-    from ml.ranking import IMPLICIT, RERANKED, RankingPoint, best_point
+    from ml.recommenders.ranking_models import IMPLICIT, RERANKED, RankingPoint, best_point
 
     points = [
         RankingPoint(IMPLICIT, 50, 0.1, 1.0, None, 0.20, 1.0),
@@ -167,8 +167,8 @@ def test_top_unseen_matches_scoring_every_pair(small_model, side, key, other, fi
 
 
 def test_bias_aware_predictions_add_the_biases_to_the_factors(small_model, spark):
-    from ml.als import with_bias
-    from ml.baselines import BiasModel
+    from ml.recommenders.baselines import BiasModel
+    from ml.recommenders.rating_models import with_bias
 
     model, train = small_model
     bias = BiasModel(
@@ -191,7 +191,7 @@ def test_bias_aware_predictions_add_the_biases_to_the_factors(small_model, spark
 def test_a_model_with_offsets_ranks_by_them_and_saves_like_any_alsmodel(small_model, tmp_path):
     from pyspark.ml.recommendation import ALSModel
 
-    from ml.als import with_offsets
+    from ml.recommenders.rating_models import with_offsets
 
     model, train = small_model
     spark = train.sparkSession
@@ -218,8 +218,8 @@ def test_a_model_with_offsets_ranks_by_them_and_saves_like_any_alsmodel(small_mo
 
 
 def test_residuals_are_what_the_biases_leave(spark):
-    from ml.als import residuals
-    from ml.baselines import BiasModel
+    from ml.recommenders.baselines import BiasModel
+    from ml.recommenders.rating_models import residuals
 
     bias = BiasModel(
         3.0,
@@ -234,7 +234,7 @@ def test_residuals_are_what_the_biases_leave(spark):
 def test_most_similar_movies_by_cosine_of_factors():
     import numpy as np
 
-    from ml.ranking import most_similar
+    from ml.recommenders.ranking_models import most_similar
 
     ids = np.array([1, 2, 3, 4])
     factors = np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
@@ -251,7 +251,7 @@ def test_most_similar_movies_by_cosine_of_factors():
 
 
 def test_local_top_unseen_gives_top_unseens_lists(small_model):
-    from ml.ranking import factor_arrays, local_top_unseen
+    from ml.recommenders.ranking_models import factor_arrays, local_top_unseen
 
     model, train = small_model
     spark_lists = top_unseen(model, train, 10, "user").collect()
@@ -270,9 +270,9 @@ def test_reranking_on_the_driver_matches_the_reranked_model_in_spark(small_model
     weight x support); the final reranked_bias_als is an ALSModel with the same offsets."""
     from pyspark.sql import functions as F
 
-    from ml.als import with_bias
-    from ml.baselines import BiasModel
-    from ml.ranking import factor_arrays, local_top_unseen, reranked_offsets, support
+    from ml.recommenders.baselines import BiasModel
+    from ml.recommenders.ranking_models import factor_arrays, local_top_unseen, reranked_offsets, support
+    from ml.recommenders.rating_models import with_bias
 
     model, train = small_model
     bias = BiasModel(

@@ -18,7 +18,7 @@ import pytest
 from conftest import SMALL_DATA, warehouse_table
 
 from ml import PROJECT_DIR
-from ml.datasets import expected_headers
+from ml.tools.datasets import expected_headers
 
 FILES = ("movies.csv", "ratings.csv", "tags.csv", "links.csv")
 
@@ -89,7 +89,7 @@ def test_bad_utf8_stops_the_check_naming_line_and_column(tmp_path):
 
 def test_utf8_check_finds_a_bad_byte_across_chunk_boundaries(tmp_path):
     from ml import UserError
-    from ml.datasets import check_utf8
+    from ml.tools.datasets import check_utf8
 
     path = tmp_path / "tags.csv"
     good_line = "1,2,caf\u00e9 cr\u00e8me,3\n".encode()

@@ -3,9 +3,9 @@ most-popular lists, by hand."""
 
 import pytest
 
-from ml.baselines import BiasModel, popularity, read_bias_model, top_unseen_by_score
-from ml.features import validation_split
-from ml.project import project_vars
+from ml.clustering.features import validation_split
+from ml.recommenders.baselines import BiasModel, popularity, read_bias_model, top_unseen_by_score
+from ml.warehouse.project import project_vars
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from ml import UserError
-from ml.bench import run_stage
+from ml.tools.bench import run_stage
 
 # a child that starts a grandchild holding ~300 MB for a second
 ALLOCATE = (

@@ -134,7 +134,7 @@ def ml_tables() -> list[str]:
 
 @pytest.fixture(scope="module")
 def cluster_run() -> Iterator[ClusterRun]:
-    from ml.thrift import ThriftCatalog
+    from ml.warehouse.thrift import ThriftCatalog
 
     shutil.rmtree(CLUSTER_DIR, ignore_errors=True)  # a fresh build, not one reused from a past run
     watch = SocketWatch()
@@ -238,7 +238,7 @@ def test_test_rmse_matches_session_mode(cluster_run, spark, table):
 
 @pytest.fixture
 def scratch_cluster(tmp_path):
-    from ml.cluster import Cluster
+    from ml.tools.spark_cluster import Cluster
 
     return Cluster(
         master_port=free_port(),
@@ -258,7 +258,7 @@ def free_port() -> int:
 
 
 def test_memory_settings_in_mib():
-    from ml.cluster import memory_mib
+    from ml.tools.spark_cluster import memory_mib
 
     assert [memory_mib(value) for value in ("4g", "512m", "1536M", "2gb", "1t")] == [
         4096,
@@ -270,7 +270,7 @@ def test_memory_settings_in_mib():
 
 
 def test_service_commands_bind_loopback_and_cap_cores(scratch_cluster):
-    from ml.cluster import commands
+    from ml.tools.spark_cluster import commands
 
     service_commands = commands(scratch_cluster)
     master, worker, thrift = (
@@ -290,7 +290,7 @@ def test_taken_port_stops_cluster_up_naming_it(scratch_cluster):
     import socket
 
     from ml import UserError
-    from ml.cluster import up
+    from ml.tools.spark_cluster import up
 
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", scratch_cluster.master_port))
@@ -301,7 +301,8 @@ def test_taken_port_stops_cluster_up_naming_it(scratch_cluster):
 
 
 def test_service_that_exits_fails_with_its_log_tail(scratch_cluster, monkeypatch):
-    from ml import UserError, cluster
+    from ml import UserError
+    from ml.tools import spark_cluster as cluster
 
     failing = {"master": ["sh", "-c", "echo 'bind failed: the reason'; exit 3"], "worker": [], "thrift": []}
     monkeypatch.setattr(cluster, "commands", lambda _: failing)
@@ -311,7 +312,7 @@ def test_service_that_exits_fails_with_its_log_tail(scratch_cluster, monkeypatch
 
 
 def test_down_stops_the_whole_process_group(scratch_cluster):
-    from ml import cluster
+    from ml.tools import spark_cluster as cluster
 
     scratch_cluster.services_dir.mkdir(parents=True)
     # a service whose child ignores SIGTERM: the group is killed after the timeout

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ml import PROJECT_DIR
-from ml.datasets import (
+from ml.tools.datasets import (
     REQUIRED_FILES,
     DownloadError,
     download_dataset,

@@ -6,7 +6,7 @@ import random
 import pytest
 from pyspark.mllib.evaluation import RankingMetrics
 
-from ml.evaluate import coverage, ranking_metrics, rating_errors
+from ml.recommenders.evaluation import coverage, ranking_metrics, rating_errors
 
 
 def test_rating_errors_clip_predictions_to_the_scale(spark):

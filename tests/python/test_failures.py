@@ -21,8 +21,8 @@ from ml import PROJECT_DIR
 # every table of the schema: row count and content hash, read through the metastore
 SNAPSHOT = """
 import json, sys
-from ml.io import content_hash
-from ml.session import get_spark
+from ml.warehouse.tables import content_hash
+from ml.warehouse.session import get_spark
 spark = get_spark(master="local[2]", app_name="movielens-pytest-snapshot", target="local")
 spark.sparkContext.setLogLevel("ERROR")
 tables = sorted(row.tableName for row in spark.sql("show tables in movielens").collect())
@@ -139,7 +139,7 @@ def test_second_build_is_refused_naming_the_first(built, tmp_path):
 
 
 def test_ml_write_survives_a_kill_between_its_renames(spark, monkeypatch):
-    from ml import io
+    from ml.warehouse import tables as io
 
     monkeypatch.setenv("MOVIELENS_SCHEMA", "pytest_io")
     spark.sql("create database if not exists pytest_io")

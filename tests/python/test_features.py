@@ -3,7 +3,7 @@
 import pytest
 from pyspark.sql import functions as F
 
-from ml.features import assemble_features, feature_columns, hash_fraction, validation_split
+from ml.clustering.features import assemble_features, feature_columns, hash_fraction, validation_split
 
 
 def test_features_are_the_genre_flags_in_table_order_then_the_average_rating(spark):

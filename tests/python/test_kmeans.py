@@ -5,8 +5,8 @@ import pytest
 from pyspark.ml.linalg import Vectors
 
 from ml import UserError
-from ml.features import assemble_features
-from ml.kmeans import (
+from ml.clustering.features import assemble_features
+from ml.clustering.kmeans import (
     KMeansSettings,
     SweepPoint,
     best_point,
@@ -20,7 +20,7 @@ from ml.kmeans import (
     sweep,
     sweep_table,
 )
-from ml.project import project_vars
+from ml.warehouse.project import project_vars
 
 
 def test_the_default_grid_is_the_studys_150_values():
@@ -116,7 +116,7 @@ def test_the_driver_silhouette_is_the_textbook_one(monkeypatch):
     rng = np.random.default_rng(3)
     rows = rng.random((60, 5)) + 0.01
     labels = np.concatenate([rng.integers(0, 6, 58), [9, 10]])  # two clusters of one row
-    monkeypatch.setattr("ml.kmeans.SILHOUETTE_BLOCK_ROWS", 7)  # several blocks, a ragged last one
+    monkeypatch.setattr("ml.clustering.kmeans.SILHOUETTE_BLOCK_ROWS", 7)  # several blocks, a ragged last one
     assert cosine_silhouette(rows, labels) == pytest.approx(brute_force_silhouette(rows, labels), abs=1e-12)
 
 

@@ -7,9 +7,9 @@ import sys
 import pytest
 
 from ml import PROJECT_DIR, UserError
-from ml.cli import main
-from ml.project import project_vars
-from ml.recommend import show_user
+from ml.cli.main import main
+from ml.reporting.inspect import show_user
+from ml.warehouse.project import project_vars
 
 COMMANDS = ["kmeans", "als", "recommend", "summary", "report", "bench-original"]
 

@@ -6,13 +6,15 @@ import itertools
 import pytest
 from pyspark.sql import functions as F
 
-from ml import UserError, als, kmeans
-from ml.project import project_vars
+from ml import UserError
+from ml.clustering import kmeans
+from ml.recommenders import rating_models as als
+from ml.warehouse.project import project_vars
 
 
 @pytest.fixture(scope="module")
 def ml_table(table, spark):
-    from ml.io import qualified
+    from ml.warehouse.tables import qualified
 
     if not spark.catalog.tableExists(qualified("model_metrics")):
         pytest.fail("the ml tables are missing: run `make test` (it runs python -m ml kmeans and als)")

@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from ml import UserError
-from ml.preflight import check_java, parse_java_major
+from ml.tools.java import check_java, parse_java_major
 
 
 @pytest.mark.parametrize(

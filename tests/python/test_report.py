@@ -10,7 +10,7 @@ import pytest
 from chromium import Chromium, find_binary
 
 from ml import PROJECT_DIR
-from ml.report import (
+from ml.reporting.report import (
     IMAGE_DIR,
     PAGE,
     SECTIONS,
@@ -41,7 +41,7 @@ def browser():
 @pytest.fixture(scope="module")
 def report_page(spark, table) -> Path:
     """The page written from the test build's tables alone (no model is fitted here)."""
-    from ml.project import project_vars
+    from ml.warehouse.project import project_vars
 
     return write_report(spark, project_vars(), REPORT_DIR, log=lambda message: None)
 
@@ -73,7 +73,7 @@ def test_sample_users_are_fixed_by_seed_and_have_test_ratings(spark):
 
 
 def test_prediction_cells_count_every_scorable_test_rating_once(spark):
-    from ml.als import estimator
+    from ml.recommenders.rating_models import estimator
 
     train = spark.createDataFrame(
         [(user, movie, float(1 + (user * movie) % 5)) for user in range(1, 9) for movie in range(1, 7)],
@@ -156,8 +156,8 @@ def test_browser_check_catches_a_broken_page(browser, tmp_path):
 
 
 def test_a_failed_report_keeps_the_last_page(spark, table, tmp_path, monkeypatch):
-    from ml import report
-    from ml.project import project_vars
+    from ml.reporting import report
+    from ml.warehouse.project import project_vars
 
     out = tmp_path / "reports"
     out.mkdir()

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from ml import PROJECT_DIR, UserError
-from ml.project import data_dir, project_var
-from ml.session import schema, spark_conf, target_output
+from ml.warehouse.project import data_dir, project_var
+from ml.warehouse.session import schema, spark_conf, target_output
 
 
 def test_conf_follows_the_profile_and_its_environment(monkeypatch, tmp_path):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from ml import UserError
-from ml.synth import (
+from ml.tools.synth import (
     FIRST_TIMESTAMP,
     GENRE_MOVIES,
     HALF_STARS_FROM,

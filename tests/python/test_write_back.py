@@ -4,8 +4,9 @@ import pytest
 from pyspark.ml.clustering import KMeans, KMeansModel
 from pyspark.ml.linalg import Vectors
 
-from ml import UserError, artifacts
-from ml.io import content_hash, qualified, read_table, write_table
+from ml import UserError
+from ml.warehouse import artifacts
+from ml.warehouse.tables import content_hash, qualified, read_table, write_table
 
 
 def test_a_written_table_is_a_parquet_table_of_the_dbt_schema_and_is_replaced(spark):

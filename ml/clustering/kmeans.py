@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from ml import UserError, artifacts
-from ml.features import FEATURES, assemble_features, genre_columns, validation_split
-from ml.io import content_hash, frame_from_rows, qualified, read_table, write_table
+from ml import UserError
+from ml.clustering.features import FEATURES, assemble_features, genre_columns, validation_split
 from ml.progress import Progress
+from ml.warehouse import artifacts
+from ml.warehouse.tables import content_hash, frame_from_rows, qualified, read_table, write_table
 
 if TYPE_CHECKING:
     import numpy as np

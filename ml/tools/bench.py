@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml import PROJECT_DIR, UserError
 from ml.progress import clock
-from ml.project import project_vars
+from ml.warehouse.project import project_vars
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -294,11 +294,11 @@ def compare(results: dict[str, Any]) -> dict[str, Any]:
 def time_original(spark: SparkSession, values: dict[str, Any], results_only: bool = False) -> dict[str, Any]:
     """The results of our run (read from its tables and saved models) and the original recipe's
     timings on the same marts (None if `results_only`)."""
-    from ml import artifacts
-    from ml.als import AlsSettings, estimator, read_train, tuning_parts
-    from ml.evaluate import rating_errors
-    from ml.io import read_table
-    from ml.kmeans import KMeansSettings, fit_kmeans, plan_grid, silhouette, sweep_parts
+    from ml.clustering.kmeans import KMeansSettings, fit_kmeans, plan_grid, silhouette, sweep_parts
+    from ml.recommenders.evaluation import rating_errors
+    from ml.recommenders.rating_models import AlsSettings, estimator, read_train, tuning_parts
+    from ml.warehouse import artifacts
+    from ml.warehouse.tables import read_table
 
     kmeans_meta = json.loads((artifacts.artifacts_dir() / "kmeans" / artifacts.META_FILE).read_text())
     als_meta = json.loads((artifacts.artifacts_dir() / "als" / artifacts.META_FILE).read_text())
@@ -393,7 +393,7 @@ def time_original(spark: SparkSession, values: dict[str, Any], results_only: boo
 
 
 def best_point_dict(points: list[dict[str, Any]]) -> dict[str, Any]:
-    from ml.als import TuningPoint, best_point
+    from ml.recommenders.rating_models import TuningPoint, best_point
 
     best = best_point([TuningPoint(**point) for point in points])
     return {"rank": best.rank, "reg_param": best.reg_param, "validation_rmse": best.validation_rmse}

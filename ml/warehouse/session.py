@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ml import PROJECT_DIR, UserError
-from ml.project import load_rendered_yaml
+from ml.warehouse.project import load_rendered_yaml
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -90,7 +90,7 @@ def get_spark(
     target = target or default_target()
     thrift = is_thrift(target)
     if not thrift:
-        from ml.lock import acquire
+        from ml.warehouse.lock import acquire
 
         acquire(state_dir())  # this session opens the warehouse's Derby metastore
     conf = spark_conf(master)

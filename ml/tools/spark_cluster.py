@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
-from ml.lock import acquire, record
-from ml.session import spark_conf, state_dir, target_output
+from ml.warehouse.lock import acquire, record
+from ml.warehouse.session import spark_conf, state_dir, target_output
 
 HOST = "127.0.0.1"
 SERVICES = ("master", "worker", "thrift")

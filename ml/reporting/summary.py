@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ml.io import qualified, read_table
+from ml.warehouse.tables import qualified, read_table
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -15,12 +15,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ml import UserError
-from ml.session import TARGET_CONF, is_thrift, schema, target_output
+from ml.warehouse.session import TARGET_CONF, is_thrift, schema, target_output
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from ml.thrift import ThriftCatalog
+    from ml.warehouse.thrift import ThriftCatalog
 
 BUILD_HINT = "build the marts first: `make run`, or `dbt build` with the same MOVIELENS_SPARK_DIR"
 
@@ -35,7 +35,7 @@ def thrift_catalog(spark: SparkSession) -> ThriftCatalog | None:
     target = spark.conf.get(TARGET_CONF, None)
     if target is None or not is_thrift(target):
         return None
-    from ml.thrift import connect
+    from ml.warehouse.thrift import connect
 
     output = target_output(target)
     settings = output.get("server_side_parameters", {})

@@ -17,12 +17,13 @@ from dataclasses import asdict, dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from ml import UserError, artifacts
-from ml.baselines import BiasModel, popularity, read_bias_model, top_unseen_by_score
-from ml.evaluate import clip_rating, coverage, mean_popularity, ranking_metrics, rating_errors
-from ml.features import validation_split
-from ml.io import content_hash, frame_from_rows, qualified, read_table, write_table
+from ml import UserError
+from ml.clustering.features import validation_split
 from ml.progress import Progress
+from ml.recommenders.baselines import BiasModel, popularity, read_bias_model, top_unseen_by_score
+from ml.recommenders.evaluation import clip_rating, coverage, mean_popularity, ranking_metrics, rating_errors
+from ml.warehouse import artifacts
+from ml.warehouse.tables import content_hash, frame_from_rows, qualified, read_table, write_table
 
 if TYPE_CHECKING:
     from pyspark.ml.recommendation import ALSModel
@@ -466,7 +467,7 @@ def run(
     spark: SparkSession, values: dict[str, Any], refit: bool = False, blocks: int | None = None
 ) -> dict[str, Any]:
     """The ALS step end to end; returns the headline figures it printed."""
-    from ml import ranking
+    from ml.recommenders import ranking_models as ranking
 
     settings = AlsSettings.from_vars(values)
     top_n, relevant_rating = values["top_n"], float(values["relevant_rating"])

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ml import UserError
-from ml.datasets import DATASETS, DEFAULT_BASE_URL, REQUIRED_FILES
+from ml.tools.datasets import DATASETS, DEFAULT_BASE_URL, REQUIRED_FILES
 
 
 def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 def _data_dir(args: argparse.Namespace) -> Path:
     if args.data_dir is None:
-        from ml.project import data_dir
+        from ml.warehouse.project import data_dir
 
         return data_dir().resolve()
     return args.data_dir.expanduser().resolve()
@@ -301,8 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> None:
-    from ml.datasets import ensure_data, print_progress
-    from ml.preflight import check_java
+    from ml.tools.datasets import ensure_data, print_progress
+    from ml.tools.java import check_java
 
     print(f"ok: {check_java()}")
     if args.java_only:
@@ -312,7 +312,7 @@ def run_check(args: argparse.Namespace) -> None:
 
 
 def run_download(args: argparse.Namespace) -> None:
-    from ml.datasets import download_dataset, print_progress
+    from ml.tools.datasets import download_dataset, print_progress
 
     data_dir = _data_dir(args)
     written = download_dataset(args.dataset, data_dir, base_url=args.base_url, progress=print_progress)
@@ -320,14 +320,14 @@ def run_download(args: argparse.Namespace) -> None:
 
 
 def _spark_session(args: argparse.Namespace, app_name: str):
-    from ml.session import get_spark
+    from ml.warehouse.session import get_spark
 
     return get_spark(master=args.master, app_name=f"movielens-ml-{app_name}", target=args.target)
 
 
 def run_kmeans(args: argparse.Namespace) -> None:
-    from ml import kmeans
-    from ml.project import project_vars
+    from ml.clustering import kmeans
+    from ml.warehouse.project import project_vars
 
     values = project_vars(args.vars)
     _check_at_least_one(args, "parallelism")
@@ -335,8 +335,8 @@ def run_kmeans(args: argparse.Namespace) -> None:
 
 
 def run_als(args: argparse.Namespace) -> None:
-    from ml import als
-    from ml.project import project_vars
+    from ml.recommenders import rating_models as als
+    from ml.warehouse.project import project_vars
 
     values = project_vars(args.vars)
     _check_at_least_one(args, "blocks")
@@ -344,16 +344,16 @@ def run_als(args: argparse.Namespace) -> None:
 
 
 def run_recommend(args: argparse.Namespace) -> None:
-    from ml.project import project_vars
-    from ml.recommend import show_user
+    from ml.reporting.inspect import show_user
+    from ml.warehouse.project import project_vars
 
     values = project_vars(args.vars)
     show_user(_spark_session(args, "recommend"), args.user, values, limit=args.limit)
 
 
 def run_similar(args: argparse.Namespace) -> None:
-    from ml.project import project_vars
-    from ml.recommend import show_similar
+    from ml.reporting.inspect import show_similar
+    from ml.warehouse.project import project_vars
 
     project_vars(args.vars)
     _check_at_least_one(args, "limit")
@@ -361,23 +361,23 @@ def run_similar(args: argparse.Namespace) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> None:
-    from ml.project import project_vars
-    from ml.summary import print_summary
+    from ml.reporting.summary import print_summary
+    from ml.warehouse.project import project_vars
 
     project_vars(args.vars)  # the tables hold what the vars gave; a misspelt var is still an error
     print_summary(_spark_session(args, "summary"))
 
 
 def run_report(args: argparse.Namespace) -> None:
-    from ml.project import project_vars
-    from ml.report import DEFAULT_OUT, write_report
+    from ml.reporting.report import DEFAULT_OUT, write_report
+    from ml.warehouse.project import project_vars
 
     values = project_vars(args.vars)
     write_report(_spark_session(args, "report"), values, args.out or DEFAULT_OUT, args.dbt_results)
 
 
 def run_cluster(args: argparse.Namespace) -> None:
-    from ml import cluster
+    from ml.tools import spark_cluster as cluster
 
     services = cluster.from_environment()
     if args.action == "up":
@@ -392,8 +392,8 @@ def run_cluster(args: argparse.Namespace) -> None:
 def run_hold(args: argparse.Namespace) -> int:
     import subprocess
 
-    from ml.lock import acquire
-    from ml.session import state_dir
+    from ml.warehouse.lock import acquire
+    from ml.warehouse.session import state_dir
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
     if not command:
@@ -403,18 +403,18 @@ def run_hold(args: argparse.Namespace) -> int:
 
 
 def run_synth(args: argparse.Namespace) -> None:
-    from ml.synth import ensure_synthetic
+    from ml.tools.synth import ensure_synthetic
 
     ensure_synthetic(args.out, args.scale, args.seed)
 
 
 def run_bench(args: argparse.Namespace) -> None:
-    from ml import bench
-    from ml.project import project_vars
+    from ml.tools import bench
+    from ml.warehouse.project import project_vars
 
     project_vars(args.vars)  # a misspelt var fails here, not after an hour of stages
     if args.scale is not None:
-        from ml.synth import check_spec, default_dir
+        from ml.tools.synth import check_spec, default_dir
 
         check_spec(args.scale, args.seed)
         data_dir = (args.data_dir or default_dir(args.scale, args.seed)).expanduser().resolve()
@@ -430,9 +430,9 @@ def run_bench(args: argparse.Namespace) -> None:
 
 
 def run_bench_original(args: argparse.Namespace) -> None:
-    from ml import bench
-    from ml.project import project_vars
-    from ml.session import get_spark
+    from ml.tools import bench
+    from ml.warehouse.project import project_vars
+    from ml.warehouse.session import get_spark
 
     values = project_vars(args.vars)
     spark = get_spark(

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ml import UserError
-from ml.io import read_table
-from ml.summary import recommending_model
+from ml.reporting.summary import recommending_model
+from ml.warehouse.tables import read_table
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ml.evaluate import clip_rating
+from ml.recommenders.evaluation import clip_rating
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -63,7 +63,7 @@ def read_bias_model(spark: SparkSession, fitted_on: str = "train") -> BiasModel:
     """The biases dbt fitted on all of train ('train') or on its fit part ('fit part')."""
     from pyspark.sql import functions as F
 
-    from ml.io import read_table
+    from ml.warehouse.tables import read_table
 
     movies = read_table(spark, "als_movie_biases").where(F.col("fitted_on") == fitted_on)
     global_mean = movies.select(F.first("global_mean")).first()[0]

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ml import PROJECT_DIR, UserError
-from ml.evaluate import clip_rating
-from ml.features import assemble_features
-from ml.io import read_table
+from ml.clustering.features import assemble_features
 from ml.progress import clock
-from ml.summary import ML_HINT, recommending_model
+from ml.recommenders.evaluation import clip_rating
+from ml.reporting.summary import ML_HINT, recommending_model
+from ml.warehouse.tables import read_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -303,7 +303,7 @@ def _header(values: dict[str, Any]) -> str:
 
 
 def _data_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> None:
-    from ml import plots
+    from ml.reporting import plots
 
     page.heading("data")
     page.heading("row-accounting")
@@ -386,7 +386,7 @@ def _data_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> No
 def _kmeans_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> None:
     from pyspark.sql import functions as F
 
-    from ml import plots
+    from ml.reporting import plots
 
     page.heading("kmeans")
     sweep = read_table(spark, "kmeans_sweep", ML_HINT).toPandas()
@@ -451,7 +451,8 @@ def _als_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> Non
     from pyspark.ml.recommendation import ALSModel
     from pyspark.sql import functions as F
 
-    from ml import artifacts, plots
+    from ml.reporting import plots
+    from ml.warehouse import artifacts
 
     page.heading("als")
     page.heading("tuning")
@@ -553,8 +554,8 @@ def _versions(spark: SparkSession) -> str:
 def _run_facts(spark: SparkSession, page: Page, values: dict[str, Any], dbt_results: Path | None) -> None:
     import pandas as pd
 
-    from ml import artifacts
-    from ml.project import project_vars
+    from ml.warehouse import artifacts
+    from ml.warehouse.project import project_vars
 
     page.heading("run-facts")
     defaults = project_vars()

@@ -22,18 +22,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ml import artifacts
-from ml.als import (
+from ml.progress import Progress
+from ml.recommenders.baselines import BiasModel
+from ml.recommenders.evaluation import ranking_metrics
+from ml.recommenders.rating_models import (
     Fitted,
     estimator,
     number_list,
     residuals,
     with_bias,
 )
-from ml.als import best_point as best_rating_point
-from ml.baselines import BiasModel
-from ml.evaluate import ranking_metrics
-from ml.progress import Progress
+from ml.recommenders.rating_models import best_point as best_rating_point
+from ml.warehouse import artifacts
 
 if TYPE_CHECKING:
     import pandas as pd

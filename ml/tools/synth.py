@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ml import PROJECT_DIR, UserError
-from ml.datasets import REQUIRED_FILES
+from ml.tools.datasets import REQUIRED_FILES
 
 GENERATOR_VERSION = 1
 MANIFEST = "synth.json"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ml.session import state_dir
+from ml.warehouse.session import state_dir
 
 META_FILE = "meta.json"
 MODEL_DIR = "model"

@@ -1,0 +1,98 @@
+"""`recommend`, `similar`, `summary` and `report`: what the tables hold, nothing fitted."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ml.cli.arguments import add_spark, check_at_least_one, spark_session
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    recommend = commands.add_parser(
+        "recommend",
+        help="show one user's train and test movies and recommendations",
+        description="Prints a user's best-rated train movies, test movies and recommendations, with titles.",
+    )
+    recommend.add_argument(
+        "--user", type=int, required=True, metavar="ID", help="user id (userId of ratings.csv)"
+    )
+    recommend.add_argument("--limit", type=int, default=10, help="train movies to show (default 10)")
+    add_spark(recommend)
+    recommend.set_defaults(run=run_recommend)
+
+    similar = commands.add_parser(
+        "similar",
+        help="show the movies most similar to one (table similar_movies)",
+        description=(
+            "Prints a movie and its most similar movies: the cosine similarity of the recommendation "
+            "model's movie factors (var recommendation_model), as `python -m ml als` wrote them."
+        ),
+    )
+    similar.add_argument("--movie", type=int, required=True, metavar="ID", help="movie id (movieId)")
+    similar.add_argument("--limit", type=int, default=10, help="similar movies to show (default 10)")
+    add_spark(similar)
+    similar.set_defaults(run=run_similar)
+
+    summary = commands.add_parser(
+        "summary",
+        help="where the tables are, and the headline figures of both models",
+        description="Reads the result tables and prints their location, sizes and headline metrics.",
+    )
+    add_spark(summary)
+    summary.set_defaults(run=run_summary)
+
+    report = commands.add_parser(
+        "report",
+        help="write reports/index.html: EDA, clusters and recommendations on one static page",
+        description=(
+            "Reads the marts and the ml result tables (nothing is refitted) and writes one HTML page with "
+            "its PNG figures beside it: data and cleaning, k-means clusters, ALS tuning, metrics and "
+            "sample users, run facts. It opens from disk, with no server and no internet."
+        ),
+    )
+    report.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="folder of index.html (default: reports/)"
+    )
+    report.add_argument(
+        "--dbt-results",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="run_results.json of the dbt build, for its timing in the run facts (make run passes it)",
+    )
+    add_spark(report)
+    report.set_defaults(run=run_report)
+
+
+def run_recommend(args: argparse.Namespace) -> None:
+    from ml.reporting.inspect import show_user
+    from ml.warehouse.project import project_vars
+
+    values = project_vars(args.vars)
+    show_user(spark_session(args, "recommend"), args.user, values, limit=args.limit)
+
+
+def run_similar(args: argparse.Namespace) -> None:
+    from ml.reporting.inspect import show_similar
+    from ml.warehouse.project import project_vars
+
+    project_vars(args.vars)
+    check_at_least_one(args, "limit")
+    show_similar(spark_session(args, "similar"), args.movie, limit=args.limit)
+
+
+def run_summary(args: argparse.Namespace) -> None:
+    from ml.reporting.summary import print_summary
+    from ml.warehouse.project import project_vars
+
+    project_vars(args.vars)  # the tables hold what the vars gave; a misspelt var is still an error
+    print_summary(spark_session(args, "summary"))
+
+
+def run_report(args: argparse.Namespace) -> None:
+    from ml.reporting.report import DEFAULT_OUT, write_report
+    from ml.warehouse.project import project_vars
+
+    values = project_vars(args.vars)
+    write_report(spark_session(args, "report"), values, args.out or DEFAULT_OUT, args.dbt_results)

@@ -1,0 +1,62 @@
+"""The tables each ml step reads and writes, declared once (as Kedro's catalog declares a
+pipeline's datasets). A step reads its inputs with `read_inputs`, computes, and hands every
+output to `write_outputs`, which refuses a set of tables other than the declared one. The result
+tables are the dbt source `ml` too (models/ml/_ml__sources.yml), whose list a test keeps equal
+to RESULT_TABLES."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ml.warehouse.tables import qualified, read_table, write_table
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+
+@dataclass(frozen=True)
+class StepTables:
+    """What a step reads (dbt marts and seeds) and writes (its result tables)."""
+
+    step: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+
+
+KMEANS = StepTables(
+    step="kmeans",
+    reads=("kmeans_movies_train", "kmeans_movies_test", "movies", "movielens_genres"),
+    writes=("kmeans_sweep", "movie_clusters", "cluster_profiles"),
+)
+ALS = StepTables(
+    step="als",
+    reads=("als_ratings_train", "als_ratings_test", "als_movie_biases", "als_user_biases", "movies"),
+    writes=(
+        "als_tuning",
+        "ranking_tuning",
+        "model_metrics",
+        "user_recommendations",
+        "movie_audiences",
+        "similar_movies",
+    ),
+)
+STEPS = (KMEANS, ALS)
+RESULT_TABLES = tuple(name for step in STEPS for name in step.writes)
+# what to do when a result table is missing
+ML_HINT = "run `python -m ml kmeans` and `python -m ml als` (or `make run`) first"
+
+
+def read_inputs(spark: SparkSession, tables: StepTables) -> dict[str, DataFrame]:
+    """Every input table of the step, by name (a missing one: UserError saying to build the marts)."""
+    return {name: read_table(spark, name) for name in tables.reads}
+
+
+def write_outputs(tables: StepTables, frames: dict[str, DataFrame], log=print) -> dict[str, int]:
+    """Write the step's result tables, in the declared order; their row counts."""
+    if set(frames) != set(tables.writes):
+        raise ValueError(f"{tables.step} writes {sorted(tables.writes)}, was given {sorted(frames)}")
+    counts = {name: write_table(frames[name], name) for name in tables.writes}
+    for name, count in counts.items():
+        log(f"{tables.step}: wrote {qualified(name)} ({count:,} rows)")
+    return counts

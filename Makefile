@@ -21,6 +21,7 @@ VARS ?=
 DBT_ARGS ?=
 ML_ARGS ?=
 VARS_ARG := $(if $(strip $(VARS)),--vars '$(VARS)')
+DBT_ARGS_ARG := $(if $(strip $(DBT_ARGS)),--dbt-args='$(DBT_ARGS)')
 
 # dbt reads the project's profiles; Spark binds to loopback; executors use the venv's Python.
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
@@ -32,18 +33,18 @@ TEST_SPARK_DIR := $(CURDIR)/.spark/test
 # The HTML report of `make run` (reports/index.html) and of `make test` (beside it, never over it).
 REPORT_DIR ?= reports
 TEST_REPORT_DIR := reports/test
-# The dbt build's run_results.json, kept for the report's run facts (later dbt commands overwrite
-# target/run_results.json).
-DBT_BUILD_RESULTS := dbt_build_run_results.json
+# A run's steps, their order and their commands: ml/pipeline.py (`python -m ml pipeline --help`).
+# ML_ARGS are pipeline options for the ml steps (--refit, --master URL).
+PIPELINE = $(strip $(BIN)/python -m ml pipeline $(DBT_ARGS_ARG) $(ML_ARGS))
 
 # The local standalone cluster (make cluster-up): master, worker and Spark Thrift Server, bound to
 # 127.0.0.1; its warehouse, metastore, saved models, PID files and logs under CLUSTER_SPARK_DIR. Ports:
-# SPARK_MASTER_PORT (below), SPARK_MASTER_WEBUI_PORT, SPARK_WORKER_WEBUI_PORT, SPARK_THRIFT_PORT
-# (python -m ml cluster --help). dbt and ml reach it through the profile's `thrift` target.
+# SPARK_MASTER_PORT, SPARK_MASTER_WEBUI_PORT, SPARK_WORKER_WEBUI_PORT, SPARK_THRIFT_PORT, defaults in
+# ml/tools/spark_cluster.py (python -m ml cluster --help). dbt and ml reach it through the profile's
+# `thrift` target.
 CLUSTER_SPARK_DIR ?= $(CURDIR)/.spark/cluster
 CLUSTER_REPORT_DIR ?= reports/cluster
-export SPARK_MASTER_PORT ?= 7077
-CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(CLUSTER_SPARK_DIR) DBT_TARGET=thrift SPARK_MASTER=spark://127.0.0.1:$(SPARK_MASTER_PORT)
+CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(CLUSTER_SPARK_DIR) DBT_TARGET=thrift
 ifdef MOVIELENS_DIR
 CLUSTER_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
 endif
@@ -52,7 +53,15 @@ RUN_ENV := MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
 ifdef MOVIELENS_DIR
 RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
 endif
-TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR) MOVIELENS_REPORT_DIR=$(abspath $(TEST_REPORT_DIR))
+# make test's vars: the study's defaults with small grids (15 values of k, the last skipped; 6 ALS
+# configs, so successive halving has two rungs; 4 implicit configs and 3 reranking weights). Its
+# tests check mechanisms; the study's full grids run in make run and make bench.
+TEST_VARS := {kmeans_k_step: 100, als_ranks: [10, 20], als_reg_params: [0.05, 0.1, 0.2], implicit_ranks: [10, 20], implicit_alphas: [1, 10], rerank_popularity_weights: [0, 1, 4]}
+TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR) MOVIELENS_REPORT_DIR=$(abspath $(TEST_REPORT_DIR)) MOVIELENS_TEST_VARS='$(TEST_VARS)'
+# pytest's reports (JUnit XML), the log of its e2e run and the status of the test pipeline, which
+# the e2e tests wait for (tests/python/helpers.py), beside the test warehouse
+TEST_RESULTS := $(TEST_SPARK_DIR)/pytest
+PIPELINE_STATUS := $(TEST_RESULTS)/pipeline.status
 # `make bench` runs and times the whole pipeline (warehouses under .spark/bench/): with SCALE, on
 # synthetic data of ml-25m's shape (SCALE=1.0: 25M ratings; seed SEED), else on MOVIELENS_DIR
 # (default: the small dataset). Results go to BENCH_OUT (benchmarks/ -> BENCHMARKS.md).
@@ -62,27 +71,7 @@ BENCH_OUT ?= benchmarks
 BENCH_DATA := $(abspath $(or $(MOVIELENS_DIR),$(SMALL_DATA)))
 BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(BENCH_DATA))
 
-.PHONY: help venv java blas chromium run run-steps ml ml-steps report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
-
-# The pipeline after the data check, in the environment $(1) with the vars argument $(2), state
-# folder $(3) and report folder $(4): dbt builds and tests the marts, ml fits both models on them and
-# writes its tables back, dbt tests those (selector ml_results), the report draws everything and the
-# summary says where it all is. Plain `dbt build` leaves those tests out (selectors.yml: its default
-# selector).
-define build_marts
-	$(1) $(BIN)/dbt build $(2) $(DBT_ARGS)
-	cp target/run_results.json $(3)/$(DBT_BUILD_RESULTS)
-endef
-define fit_models
-	$(1) $(BIN)/python -m ml kmeans $(2) $(ML_ARGS)
-	$(1) $(BIN)/python -m ml als $(2) $(ML_ARGS)
-	$(1) $(BIN)/dbt test --selector ml_results $(2)
-	$(call write_report,$(1),$(2),$(3),$(4))
-	$(1) $(BIN)/python -m ml summary $(2)
-endef
-define write_report
-	$(1) $(BIN)/python -m ml report $(2) --out $(4) --dbt-results $(3)/$(DBT_BUILD_RESULTS)
-endef
+.PHONY: help venv java blas chromium run ml report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -113,59 +102,65 @@ blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-g
 		$(call apt_install,libopenblas0-pthread) && echo "ok: installed libopenblas0-pthread"; \
 	else echo "note: no native BLAS; as root: apt-get install libopenblas0-pthread (ALS ~1.4x faster)"; fi
 
-# A run's steps go on under one hold of its warehouse's lock (ml/lock.py): a second run on the same
-# warehouse stops at once, naming this one, even between two steps.
+# The pipeline holds its warehouse's lock (ml/warehouse/lock.py) for all its steps: a second run on
+# the same warehouse stops at once, naming this one, even between two steps. make test holds it over
+# the pipeline and pytest.
 HOLD = $(BIN)/python -m ml hold -- $(MAKE) --no-print-directory
 
 run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
-	$(RUN_ENV) $(HOLD) run-steps
-
-run-steps:
-	$(RUN_ENV) $(BIN)/python -m ml check --download $(DATASET)
-	$(call build_marts,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR))
-	$(call fit_models,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
+	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --download $(DATASET) --report-dir $(REPORT_DIR)
 
 ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, report, summary
-	$(RUN_ENV) $(HOLD) ml-steps
-
-ml-steps:
-	$(call fit_models,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
+	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from kmeans --report-dir $(REPORT_DIR)
 
 report: venv ## reports/index.html again from the tables `make run` wrote (nothing refitted)
-	$(call write_report,$(RUN_ENV),$(VARS_ARG),$(RUN_SPARK_DIR),$(REPORT_DIR))
+	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from report --to report --report-dir $(REPORT_DIR)
 
 cluster-up: venv ## start a local Spark master, worker and Thrift Server (127.0.0.1; waits until they answer)
 	$(CLUSTER_ENV) $(BIN)/python -m ml cluster up
 
 # the Thrift Server reads the CSV files itself: the data folder must be an absolute path (MOVIELENS_DIR
-# is made one) on the machine it runs on
+# is made one) on the machine it runs on. SPARK_MASTER: the master of cluster-up, for the ml steps
+# (python -m ml cluster master-url).
 cluster-run: venv blas ## `make run` on the cluster of cluster-up: dbt through the Thrift Server, ml on the master
-	$(CLUSTER_ENV) $(BIN)/python -m ml check
-	$(call build_marts,$(CLUSTER_ENV),$(VARS_ARG),$(CLUSTER_SPARK_DIR))
-	$(call fit_models,$(CLUSTER_ENV),$(VARS_ARG),$(CLUSTER_SPARK_DIR),$(CLUSTER_REPORT_DIR))
+	$(CLUSTER_ENV) SPARK_MASTER=$$($(BIN)/python -m ml cluster master-url) $(PIPELINE) $(VARS_ARG) --report-dir $(CLUSTER_REPORT_DIR)
 
 cluster-down: venv ## stop the services of cluster-up (their processes and what they started)
 	$(CLUSTER_ENV) $(BIN)/python -m ml cluster down
 
-# Debian's chromium for the report's browser test (tests/python/test_report.py)
+# Debian's chromium for the report's browser test (tests/python/e2e/test_report_page.py)
 chromium: ## headless Chromium for the browser test, if missing (apt-get, as root)
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then echo "ok: $$(command -v chromium || command -v chromium-browser)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		$(call apt_install,chromium) && echo "ok: installed chromium"; \
 	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
 
-test: venv blas chromium lint ## lint; the pipeline on the small real dataset (default vars); pytest; bench smoke run
+test: venv blas chromium lint ## lint; the pipeline on the small real dataset (TEST_VARS); pytest
 	$(TEST_ENV) $(HOLD) test-steps
 
+# The test pipeline runs beside the e2e tests (whose builds and cluster need no test build until they
+# compare with it: they wait for $(PIPELINE_STATUS)), then the unit and integration tests.
 test-steps:
-	$(TEST_ENV) $(BIN)/python -m ml check
-	$(call build_marts,$(TEST_ENV),,$(TEST_SPARK_DIR))
-	$(call fit_models,$(TEST_ENV),,$(TEST_SPARK_DIR),$(TEST_REPORT_DIR))
-	$(MAKE) --no-print-directory pytest
-	$(MAKE) --no-print-directory bench SCALE=0.05 BENCH_OUT=.spark/bench-smoke
+	$(call pytest_runs,echo running > $(PIPELINE_STATUS);,$(TEST_ENV) $(PIPELINE) --vars '$(TEST_VARS)' --report-dir $(TEST_REPORT_DIR) || status=$$?; echo $$status > $(PIPELINE_STATUS);)
 
-pytest: venv ## pytest only (needs the warehouse `make test` builds)
-	$(TEST_ENV) $(BIN)/pytest
+pytest: venv ## pytest only (needs the warehouse and report `make test` builds first)
+	$(call pytest_runs,,)
+
+# Two pytest runs side by side, one per core: the e2e tests (commands in subprocesses on scratch
+# warehouses; their output in $(TEST_RESULTS)/e2e.log, shown when they end) and, once $(2) has run
+# beside them and succeeded, the unit and integration tests (one Spark session on the test build's
+# metastore); then the ten slowest tests of both and their totals. $(1) runs before both.
+define pytest_runs
+	@mkdir -p $(TEST_RESULTS)
+	@status=0; e2e_status=0; $(1) \
+	$(TEST_ENV) $(BIN)/pytest -m e2e --junit-xml=$(TEST_RESULTS)/e2e.xml > $(TEST_RESULTS)/e2e.log 2>&1 & e2e=$$!; \
+	$(2) \
+	[ $$status -ne 0 ] || $(TEST_ENV) $(BIN)/pytest -m "not e2e" --junit-xml=$(TEST_RESULTS)/in-process.xml || status=$$?; \
+	wait $$e2e || e2e_status=$$?; \
+	echo "=== the e2e tests, run beside ($(TEST_RESULTS)/e2e.log):"; cat $(TEST_RESULTS)/e2e.log; \
+	$(BIN)/python tests/python/slowest.py $(TEST_RESULTS)/in-process.xml $(TEST_RESULTS)/e2e.xml; \
+	[ $$status -eq 0 ] && [ $$e2e_status -eq 0 ]
+endef
 
 bench: venv blas ## the whole pipeline timed per stage vs the original recipe (SCALE=1.0: ml-25m size)
 	$(BIN)/python -m ml bench $(BENCH_SOURCE) $(VARS_ARG) --out $(BENCH_OUT)

@@ -1,12 +1,19 @@
 {#
     The one-hot genre columns, driven by the `movielens_genres` seed: its kept genres, read at
-    compile time (empty while dbt only parses), in column-name order.
+    compile time (empty while dbt only parses), in column-name order. In a unit test the ref is
+    the seed's fixture, a CTE that no query of its own can read: the built seed is read instead
+    (in the models' schema, where dbt build puts it before any unit test runs).
 #}
 {% macro kept_genres() %}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set lookup_relation = ref('movielens_genres') -%}
+    {%- if lookup_relation.is_cte -%}
+        {%- set lookup_relation = api.Relation.create(
+            schema=model.schema, identifier='movielens_genres'
+        ) -%}
+    {%- endif -%}
     {%- set lookup = run_query(
-        "select genre, column_name from " ~ ref('movielens_genres')
-        ~ " where is_kept order by column_name"
+        "select genre, column_name from " ~ lookup_relation ~ " where is_kept order by column_name"
     ) -%}
     {%- set genres = [] -%}
     {%- for row in lookup.rows -%}

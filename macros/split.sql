@@ -17,3 +17,14 @@
         else 'test'
     end
 {% endmacro %}
+
+
+{#
+    True for the rows of a train table held out for tuning: the hash fraction of the key, salted
+    `<split_seed>:validation` (another salt than the split's, so the hold-out is an unbiased
+    sample of train), below var('validation_fraction'). Written once into the train marts
+    (`is_validation`), which the bias marts and `python -m ml` read.
+#}
+{% macro validation_holdout(key_columns, seed=var('split_seed')) %}
+    ({{ hash_fraction(key_columns, "'" ~ seed ~ ":validation'") }} < {{ var('validation_fraction') }})
+{% endmacro %}

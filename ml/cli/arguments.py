@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ml import UserError
 from ml.tools.datasets import DEFAULT_BASE_URL
@@ -82,3 +84,16 @@ def spark_session(args: argparse.Namespace, app_name: str, **options):
     from ml.warehouse.session import get_spark
 
     return get_spark(master=args.master, app_name=f"movielens-ml-{app_name}", target=args.target, **options)
+
+
+# a group's commands: name -> (help, description, what adds its arguments, what it runs), in the
+# order `python -m ml --help` lists them
+CommandTable = dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[..., Any]]]
+
+
+def add_commands(commands: argparse._SubParsersAction, table: CommandTable) -> None:
+    """Every command of `table`, in its order, with its arguments and what it runs."""
+    for name, (summary, description, add_arguments, run) in table.items():
+        parser = commands.add_parser(name, help=summary, description=description)
+        add_arguments(parser)
+        parser.set_defaults(run=run)

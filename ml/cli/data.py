@@ -5,60 +5,38 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ml.cli.arguments import add_base_url, add_data_dir, data_dir
-from ml.tools.datasets import DATASETS, REQUIRED_FILES
+from ml.cli.arguments import CommandTable, add_base_url, add_data_dir, data_dir
+from ml.tools.data_files import REQUIRED_FILES
+from ml.tools.datasets import DATASETS
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    check = commands.add_parser(
-        "check",
-        help="check Java and the data folder; download a dataset into an empty one",
-        description=(
-            "Checks that Java 17+ is installed and that the data folder holds "
-            f"{', '.join(REQUIRED_FILES)}. With --download, a folder holding none of them gets "
-            "the dataset downloaded first (a partly filled folder is an error, never overwritten)."
-        ),
-    )
-    add_data_dir(check)
-    check.add_argument("--java-only", action="store_true", help="check Java only")
-    check.add_argument(
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_dir(parser)
+    parser.add_argument("--java-only", action="store_true", help="check Java only")
+    parser.add_argument(
         "--download",
         metavar="DATASET",
         choices=DATASETS,
         help=f"dataset to fetch when the folder has no MovieLens files: {', '.join(DATASETS)}",
     )
-    add_base_url(check)
-    check.set_defaults(run=run_check)
+    add_base_url(parser)
 
-    download = commands.add_parser(
-        "download",
-        help="download a MovieLens dataset and check its md5",
-        description="Downloads <dataset>.zip, checks its published md5, unpacks it into the data folder.",
-    )
-    download.add_argument("dataset", choices=DATASETS, help="which dataset")
-    add_data_dir(download)
-    add_base_url(download)
-    download.set_defaults(run=run_download)
 
-    synth = commands.add_parser(
-        "synth",
-        help="write synthetic MovieLens files of ml-25m's shape (scale 1.0 = 25M ratings)",
-        description=(
-            "Writes movies.csv, ratings.csv, tags.csv and links.csv in the ml-25m format, scaled: users, "
-            "movies and ratings are ml-25m's counts times --scale, with its ratings-per-user and "
-            "popularity curves, genre mix and rating values; plus synth.json, the shape written. The same "
-            "scale and seed give the same files; a folder already holding them is reused."
-        ),
-    )
-    synth.add_argument("--scale", type=float, default=1.0, help="1.0 = ml-25m's size (default 1.0)")
-    synth.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    synth.add_argument(
+def add_download_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", choices=DATASETS, help="which dataset")
+    add_data_dir(parser)
+    add_base_url(parser)
+
+
+def add_synth_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = ml-25m's size (default 1.0)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
         help="folder to write (default: .spark/synthetic/scale-<scale>-seed-<seed> in the project)",
     )
-    synth.set_defaults(run=run_synth)
 
 
 def run_check(args: argparse.Namespace) -> None:
@@ -81,6 +59,33 @@ def run_download(args: argparse.Namespace) -> None:
 
 
 def run_synth(args: argparse.Namespace) -> None:
-    from ml.tools.synth import ensure_synthetic
+    from ml.tools.synth.generator import ensure_synthetic
 
     ensure_synthetic(args.out, args.scale, args.seed)
+
+
+COMMANDS: CommandTable = {
+    "check": (
+        "check Java and the data folder; download a dataset into an empty one",
+        "Checks that Java 17+ is installed and that the data folder holds "
+        f"{', '.join(REQUIRED_FILES)}. With --download, a folder holding none of them gets "
+        "the dataset downloaded first (a partly filled folder is an error, never overwritten).",
+        add_check_arguments,
+        run_check,
+    ),
+    "download": (
+        "download a MovieLens dataset and check its md5",
+        "Downloads <dataset>.zip, checks its published md5, unpacks it into the data folder.",
+        add_download_arguments,
+        run_download,
+    ),
+    "synth": (
+        "write synthetic MovieLens files of ml-25m's shape (scale 1.0 = 25M ratings)",
+        "Writes movies.csv, ratings.csv, tags.csv and links.csv in the ml-25m format, scaled: users, "
+        "movies and ratings are ml-25m's counts times --scale, with its ratings-per-user and "
+        "popularity curves, genre mix and rating values; plus synth.json, the shape written. The same "
+        "scale and seed give the same files; a folder already holding them is reused.",
+        add_synth_arguments,
+        run_synth,
+    ),
+}

@@ -5,64 +5,35 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ml.cli.arguments import add_spark, check_at_least_one, spark_session
+from ml.cli.arguments import CommandTable, add_spark, check_at_least_one, spark_session
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    recommend = commands.add_parser(
-        "recommend",
-        help="show one user's train and test movies and recommendations",
-        description="Prints a user's best-rated train movies, test movies and recommendations, with titles.",
-    )
-    recommend.add_argument(
+def add_recommend_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--user", type=int, required=True, metavar="ID", help="user id (userId of ratings.csv)"
     )
-    recommend.add_argument("--limit", type=int, default=10, help="train movies to show (default 10)")
-    add_spark(recommend)
-    recommend.set_defaults(run=run_recommend)
+    parser.add_argument("--limit", type=int, default=10, help="train movies to show (default 10)")
+    add_spark(parser)
 
-    similar = commands.add_parser(
-        "similar",
-        help="show the movies most similar to one (table similar_movies)",
-        description=(
-            "Prints a movie and its most similar movies: the cosine similarity of the recommendation "
-            "model's movie factors (var recommendation_model), as `python -m ml als` wrote them."
-        ),
-    )
-    similar.add_argument("--movie", type=int, required=True, metavar="ID", help="movie id (movieId)")
-    similar.add_argument("--limit", type=int, default=10, help="similar movies to show (default 10)")
-    add_spark(similar)
-    similar.set_defaults(run=run_similar)
 
-    summary = commands.add_parser(
-        "summary",
-        help="where the tables are, and the headline figures of both models",
-        description="Reads the result tables and prints their location, sizes and headline metrics.",
-    )
-    add_spark(summary)
-    summary.set_defaults(run=run_summary)
+def add_similar_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--movie", type=int, required=True, metavar="ID", help="movie id (movieId)")
+    parser.add_argument("--limit", type=int, default=10, help="similar movies to show (default 10)")
+    add_spark(parser)
 
-    report = commands.add_parser(
-        "report",
-        help="write reports/index.html: EDA, clusters and recommendations on one static page",
-        description=(
-            "Reads the marts and the ml result tables (nothing is refitted) and writes one HTML page with "
-            "its PNG figures beside it: data and cleaning, k-means clusters, ALS tuning, metrics and "
-            "sample users, run facts. It opens from disk, with no server and no internet."
-        ),
-    )
-    report.add_argument(
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--out", type=Path, default=None, metavar="DIR", help="folder of index.html (default: reports/)"
     )
-    report.add_argument(
+    parser.add_argument(
         "--dbt-results",
         type=Path,
         default=None,
         metavar="FILE",
         help="run_results.json of the dbt build, for its timing in the run facts (make run passes it)",
     )
-    add_spark(report)
-    report.set_defaults(run=run_report)
+    add_spark(parser)
 
 
 def run_recommend(args: argparse.Namespace) -> None:
@@ -96,3 +67,34 @@ def run_report(args: argparse.Namespace) -> None:
 
     values = project_vars(args.vars)
     write_report(spark_session(args, "report"), values, args.out or DEFAULT_OUT, args.dbt_results)
+
+
+COMMANDS: CommandTable = {
+    "recommend": (
+        "show one user's train and test movies and recommendations",
+        "Prints a user's best-rated train movies, test movies and recommendations, with titles.",
+        add_recommend_arguments,
+        run_recommend,
+    ),
+    "similar": (
+        "show the movies most similar to one (table similar_movies)",
+        "Prints a movie and its most similar movies: the cosine similarity of the recommendation "
+        "model's movie factors (var recommendation_model), as `python -m ml als` wrote them.",
+        add_similar_arguments,
+        run_similar,
+    ),
+    "summary": (
+        "where the tables are, and the headline figures of both models",
+        "Reads the result tables and prints their location, sizes and headline metrics.",
+        add_spark,
+        run_summary,
+    ),
+    "report": (
+        "write reports/index.html: EDA, clusters and recommendations on one static page",
+        "Reads the marts and the ml result tables (nothing is refitted) and writes one HTML page with "
+        "its PNG figures beside it: data and cleaning, k-means clusters, ALS tuning, metrics and "
+        "sample users, run facts. It opens from disk, with no server and no internet.",
+        add_report_arguments,
+        run_report,
+    ),
+}

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ml import UserError
 from ml.cli import data, inspect, models, ops
+from ml.cli.arguments import add_commands
 
 GROUPS = (data, models, inspect, ops)
 
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in GROUPS:
-        group.register(commands)
+        add_commands(commands, group.COMMANDS)
     return parser
 
 

@@ -1,6 +1,6 @@
 """dbt plugin of movielens-dbt-spark, for the project's dbt commands:
 
-- on the `local` target, before a Spark session opens, it takes the warehouse's lock (ml.lock),
+- on the `local` target, before a Spark session opens, it takes the warehouse's lock (ml.warehouse.lock),
   so that a second run stops at once naming the first, instead of failing in Derby;
 - on the `thrift` target, it lets dbt-spark's connection close past one known server error.
   Spark 4's Thrift Server ships without Hive's LLAP classes, and closing a session now and then

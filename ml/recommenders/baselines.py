@@ -6,7 +6,7 @@
   part); bias-aware ALS fits its factors to what they leave. A user or movie absent from train
   gets bias 0.
 - Most popular (ranking): every user gets the movies with most train ratings, minus those they
-  rated in train.
+  rated in train (top_n.top_unseen_by_score).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ml.recommenders.evaluation import clip_rating
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import DataFrame
 
 
 @dataclass
@@ -59,17 +59,16 @@ class BiasModel:
         return self.offsets(pairs, "prediction").withColumn("prediction", clip_rating("prediction"))
 
 
-def read_bias_model(spark: SparkSession, fitted_on: str = "train") -> BiasModel:
-    """The biases dbt fitted on all of train ('train') or on its fit part ('fit part')."""
+def bias_model(movie_biases: DataFrame, user_biases: DataFrame, fitted_on: str = "train") -> BiasModel:
+    """The biases dbt fitted (marts als_movie_biases, als_user_biases) on all of train ('train') or
+    on its fit part ('fit part')."""
     from pyspark.sql import functions as F
 
-    from ml.warehouse.tables import read_table
-
-    movies = read_table(spark, "als_movie_biases").where(F.col("fitted_on") == fitted_on)
+    movies = movie_biases.where(F.col("fitted_on") == fitted_on)
     global_mean = movies.select(F.first("global_mean")).first()[0]
     if global_mean is None:
         raise ValueError(f"als_movie_biases holds no biases fitted on {fitted_on!r}")
-    users = read_table(spark, "als_user_biases").where(F.col("fitted_on") == fitted_on)
+    users = user_biases.where(F.col("fitted_on") == fitted_on)
     return BiasModel(
         float(global_mean),
         movies.select("movie_id", "movie_bias").cache(),
@@ -82,30 +81,3 @@ def popularity(train: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
     return train.groupBy("movie_id").agg(F.count(F.lit(1)).cast("double").alias("score"))
-
-
-def top_unseen_by_score(scores: DataFrame, train: DataFrame, n: int) -> DataFrame:
-    """user_id, rank, movie_id, score: for every user of `train`, the `n` best-scored movies of
-    `scores` (movie_id, score) that the user did not rate in train.
-
-    A user who rated s movies finds their n unseen ones among the n + s best, so each user is
-    joined to that many positions only: n + s rows per user, linear in the size of train."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    positioned = scores.withColumn(
-        "position", F.row_number().over(Window.orderBy(F.desc("score"), F.asc("movie_id")))
-    )
-    candidates = (
-        train.groupBy("user_id")
-        .agg(F.count(F.lit(1)).alias("seen"))
-        .select("user_id", F.explode(F.sequence(F.lit(1), F.col("seen") + n)).alias("position"))
-        .join(positioned, "position")
-        .join(train.select("user_id", "movie_id"), ["user_id", "movie_id"], "left_anti")
-    )
-    rank = F.row_number().over(Window.partitionBy("user_id").orderBy("position"))
-    return (
-        candidates.withColumn("rank", rank)
-        .where(F.col("rank") <= n)
-        .select("user_id", "rank", "movie_id", "score")
-    )

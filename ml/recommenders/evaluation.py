@@ -103,3 +103,31 @@ def mean_popularity(recommendations: DataFrame, train: DataFrame, k: int) -> flo
     counts = train.groupBy("movie_id").agg(F.count(F.lit(1)).alias("train_ratings"))
     recommended = recommendations.where(F.col("rank") <= k).join(counts, "movie_id", "left")
     return recommended.select(F.avg(F.coalesce(F.col("train_ratings"), F.lit(0)))).first()[0] or 0.0
+
+
+METRICS_SCHEMA = (
+    "model string, split string, rmse double, mae double, rated_pairs long, k int, precision_at_k double, "
+    "recall_at_k double, ndcg_at_k double, map_at_k double, coverage double, mean_popularity double, "
+    "ranked_users long"
+)
+
+
+def model_metrics_row(
+    name: str,
+    train: DataFrame,
+    test: DataFrame,
+    recommendations: DataFrame,
+    k: int,
+    relevant_rating: float,
+    predictions: DataFrame | None = None,
+) -> dict:
+    """One row of model_metrics (METRICS_SCHEMA): rating errors (if the model predicts ratings),
+    ranking metrics of its top-k lists, their catalogue coverage and mean popularity."""
+    row: dict = {"model": name, "split": "test", "rmse": None, "mae": None, "rated_pairs": None}
+    if predictions is not None:
+        row.update(rating_errors(predictions))
+    row.update(ranking_metrics(recommendations, test, k, relevant_rating))
+    row["k"] = k
+    row["coverage"] = coverage(recommendations, train, k)
+    row["mean_popularity"] = mean_popularity(recommendations, train, k)
+    return row

@@ -1,7 +1,7 @@
 """The report's figures: one function per plot, pandas aggregates in, a matplotlib Figure out.
 
 Every figure shares one style (STYLE), so the page reads as one document. Inputs are small
-aggregates that ml.report computed in Spark; nothing here touches Spark.
+aggregates that ml.reporting.aggregates computed in Spark; nothing here touches Spark.
 """
 
 from __future__ import annotations

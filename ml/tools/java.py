@@ -1,4 +1,4 @@
-"""Checks of the machine before any Spark work: a Java new enough for Spark 4."""
+"""The Java check, before any Spark work: a Java new enough for Spark 4 (`python -m ml check`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A Spark standalone cluster on this machine, from the installed pyspark and nothing else: a
-master, one worker and a Spark Thrift Server on that master (`python -m ml cluster up|down|status`,
-`make cluster-up` / `make cluster-down`).
+master, one worker and a Spark Thrift Server on that master (`python -m ml cluster
+up|down|status|master-url`, `make cluster-up` / `make cluster-down`).
 
 Every service binds to 127.0.0.1. PID files and logs go to `<state dir>/services/` (the state dir
 is $MOVIELENS_SPARK_DIR, as for dbt and ml; `make` uses .spark/cluster). Each service runs in a
@@ -8,7 +8,7 @@ process group of its own, so stopping it stops what it started (executors, Pytho
 
 The Thrift Server gets the Spark settings of the profile's `local` target (warehouse and Derby
 metastore under the state dir), so it builds the same tables dbt's session mode would; it is the
-one JVM that opens the metastore, and holds the state dir's lock (ml.lock) while it runs. Every
+one JVM that opens the metastore, and holds the state dir's lock (ml.warehouse.lock) while it runs. Every
 app has `spark.cores.max` (profile), and the worker offers two apps' worth of cores and memory:
 the Thrift Server and one ml command side by side.
 """
@@ -37,13 +37,29 @@ THRIFT_TARGET = "thrift"
 START_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 30
 LOG_TAIL_LINES = 25
+# Spark's usual ports, each unless set in its environment variable (the Makefile leaves them to
+# this table, so that `python -m ml` finds the cluster of `make cluster-up` without it)
+DEFAULT_PORTS = {"SPARK_MASTER_PORT": 7077, "SPARK_MASTER_WEBUI_PORT": 8080, "SPARK_WORKER_WEBUI_PORT": 8081}
+
+
+def port(variable: str) -> int:
+    """The port `variable` of DEFAULT_PORTS names: its environment value, else Spark's usual one."""
+    return int(os.environ.get(variable, DEFAULT_PORTS[variable]))
+
+
+def master_url_at(master_port: int) -> str:
+    return f"spark://{HOST}:{master_port}"
+
+
+def local_master_url() -> str:
+    """The URL of the master `make cluster-up` starts on this machine (SPARK_MASTER_PORT)."""
+    return master_url_at(port("SPARK_MASTER_PORT"))
 
 
 @dataclass(frozen=True)
 class Cluster:
-    """Where the services listen and keep their files. Ports: Spark's usual ones unless set in
-    SPARK_MASTER_PORT, SPARK_MASTER_WEBUI_PORT, SPARK_WORKER_WEBUI_PORT; the Thrift Server's port
-    is the `thrift` target's (SPARK_THRIFT_PORT, default 10000)."""
+    """Where the services listen and keep their files. Ports: DEFAULT_PORTS (or their environment
+    variables); the Thrift Server's is the `thrift` target's (SPARK_THRIFT_PORT in the profile)."""
 
     master_port: int
     master_webui_port: int
@@ -53,7 +69,7 @@ class Cluster:
 
     @property
     def master_url(self) -> str:
-        return f"spark://{HOST}:{self.master_port}"
+        return master_url_at(self.master_port)
 
     def ports(self, service: str) -> tuple[int, ...]:
         """The ports `service` listens on (besides ephemeral ones of Spark's RPC)."""
@@ -78,9 +94,9 @@ def from_environment() -> Cluster:
             "(unset SPARK_THRIFT_HOST)"
         )
     return Cluster(
-        master_port=int(os.environ.get("SPARK_MASTER_PORT", "7077")),
-        master_webui_port=int(os.environ.get("SPARK_MASTER_WEBUI_PORT", "8080")),
-        worker_webui_port=int(os.environ.get("SPARK_WORKER_WEBUI_PORT", "8081")),
+        master_port=port("SPARK_MASTER_PORT"),
+        master_webui_port=port("SPARK_MASTER_WEBUI_PORT"),
+        worker_webui_port=port("SPARK_WORKER_WEBUI_PORT"),
         thrift_port=int(thrift["port"]),
         services_dir=state_dir() / "services",
     )

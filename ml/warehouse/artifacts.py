@@ -33,12 +33,20 @@ class Saved:
     meta: dict[str, Any]
 
 
+def saved_meta(step: str, root: Path | None = None) -> dict[str, Any] | None:
+    """The meta of the model saved for `step` (its fingerprint, when it was fitted, its search's
+    results), or None if none is saved."""
+    try:
+        return json.loads(((root or artifacts_dir()) / step / META_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def find_current(step: str, fingerprint: dict[str, Any], root: Path | None = None) -> Saved | None:
     """The saved model of `step` if it was fitted with exactly `fingerprint`, else None."""
     folder = (root or artifacts_dir()) / step
-    try:
-        meta = json.loads((folder / META_FILE).read_text())
-    except (OSError, ValueError):
+    meta = saved_meta(step, root)
+    if meta is None:
         return None
     # compared as JSON, as it was saved (tuples come back as lists)
     if meta.get("fingerprint") != json.loads(json.dumps(fingerprint)) or not (folder / MODEL_DIR).is_dir():

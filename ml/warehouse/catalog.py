@@ -52,11 +52,14 @@ def read_inputs(spark: SparkSession, tables: StepTables) -> dict[str, DataFrame]
     return {name: read_table(spark, name) for name in tables.reads}
 
 
-def write_outputs(tables: StepTables, frames: dict[str, DataFrame], log=print) -> dict[str, int]:
-    """Write the step's result tables, in the declared order; their row counts."""
+def write_outputs(
+    tables: StepTables, frames: dict[str, DataFrame], label: str | None = None
+) -> dict[str, int]:
+    """Write the step's result tables, in the declared order, and say so (prefixed `label`, default
+    the step's name); their row counts."""
     if set(frames) != set(tables.writes):
         raise ValueError(f"{tables.step} writes {sorted(tables.writes)}, was given {sorted(frames)}")
     counts = {name: write_table(frames[name], name) for name in tables.writes}
     for name, count in counts.items():
-        log(f"{tables.step}: wrote {qualified(name)} ({count:,} rows)")
+        print(f"{label or tables.step}: wrote {qualified(name)} ({count:,} rows)")
     return counts

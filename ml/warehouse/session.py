@@ -3,7 +3,7 @@ warehouse, one metastore and the same Spark settings (profiles/profiles.yml is t
 
 ml takes dbt's target: with `local` (method session) it opens the warehouse's metastore itself;
 with a Thrift Server target (method thrift) the server holds the metastore, and ml reaches the
-tables through it (ml.thrift) from a session with an in-memory catalog.
+tables through it (warehouse.thrift) from a session with an in-memory catalog.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ PROFILE_NAME = "movielens"
 SESSION_TARGET = "local"
 # the key of the session's conf naming the dbt target whose tables the session reads and writes
 TARGET_CONF = "spark.movielens.dbt.target"
-# dbt-spark forces this in every session it opens; ml follows so both compute alike
-DBT_SPARK_FORCED = {"spark.sql.ansi.enabled": "false"}
 
 
 def target_output(target: str = SESSION_TARGET, path: Path = PROFILES_FILE) -> dict[str, Any]:
@@ -46,9 +44,8 @@ def is_thrift(target: str, path: Path = PROFILES_FILE) -> bool:
 
 def spark_conf(master: str | None = None, path: Path = PROFILES_FILE) -> dict[str, str]:
     """Spark settings of the `local` target, with `master` (a --master option) on top. They are
-    the Thrift Server's settings too (ml.cluster starts it with them)."""
+    the Thrift Server's settings too (tools.spark_cluster starts it with them)."""
     conf = {str(k): str(v) for k, v in target_output(SESSION_TARGET, path)["server_side_parameters"].items()}
-    conf.update(DBT_SPARK_FORCED)
     if master:
         conf["spark.master"] = master
     return conf
@@ -76,10 +73,13 @@ def get_spark(
     app_name: str = "movielens-ml",
     jvm_blas: bool = False,
     target: str | None = None,
+    metastore: bool = True,
 ) -> SparkSession:
     """A SparkSession on the tables of dbt's `target` (default: `default_target()`): Hive-enabled on
     the project's warehouse and metastore, or, for a Thrift Server target, with an in-memory catalog
-    (the server holds the metastore; ml.io reaches the tables through it).
+    (the server holds the metastore; warehouse.tables reaches the tables through it). `metastore`
+    False gives the in-memory catalog on any target: a session for DataFrames and files by path
+    that leaves the warehouse's metastore (and its lock) to others.
 
     Relative paths in the profile (warehouse, Derby home, log config) are relative to the
     project root, as they are for dbt, so the session is built from there. In local mode the
@@ -88,15 +88,15 @@ def get_spark(
     from pyspark.sql import SparkSession
 
     target = target or default_target()
-    thrift = is_thrift(target)
-    if not thrift:
+    own_metastore = metastore and not is_thrift(target)
+    if own_metastore:
         from ml.warehouse.lock import acquire
 
         acquire(state_dir())  # this session opens the warehouse's Derby metastore
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
     conf[TARGET_CONF] = target
-    conf["spark.sql.catalogImplementation"] = "in-memory" if thrift else "hive"
+    conf["spark.sql.catalogImplementation"] = "hive" if own_metastore else "in-memory"
     if jvm_blas:
         conf["spark.driver.extraJavaOptions"] += f" {JVM_BLAS_OPTIONS}"
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

@@ -1,6 +1,6 @@
 """Tables in and out: the dbt marts ml reads, and the result tables it writes back into the same
 schema (declared as the dbt source `ml` in models/ml/_ml__sources.yml). They go through the
-session's own catalog, or, when the session is on a Thrift Server target (ml.session), through
+session's own catalog, or, when the session is on a Thrift Server target (warehouse.session), through
 the server: Parquet read and written by path, the written table registered on the server.
 
 Writes are atomic, as dbt's tables are (macros/materializations/table.sql): the new table is

@@ -1,28 +1,51 @@
-"""Shared fixtures: one local SparkSession on the test warehouse that `make test` builds with
-dbt, and a runner for extra dbt builds into scratch warehouses (so they never hold the Derby
-metastore this session uses)."""
+"""Fixtures of the test suite. Its folders say what a test needs: unit/ neither Spark nor a build
+(fast), integration/ the warehouse `make test` built (in-process Spark on its metastore), e2e/
+the project's commands in subprocesses (dbt, ml, make) on scratch warehouses of their own. Each
+test gets the marker of its folder, so `pytest -m unit`, `-m integration`, `-m e2e` pick one.
+
+One Spark session serves a test run: on the test build's metastore when integration tests are
+selected, else a session without a metastore (files by path), so that an e2e run can go on beside
+an integration run (make test runs the two side by side)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import (
+    SMALL_DATA,
+    TEST_SPARK_DIR,
+    TEST_VARS,
+    TESTS_DIR,
+    dbt_command,
+    environment,
+    wait_for_test_build,
+    warehouse_table,
+)
 
 from ml import PROJECT_DIR
 
-SMALL_DATA = Path(os.environ.get("MOVIELENS_DIR", PROJECT_DIR.parent / "shared" / "data" / "ml-latest-small"))
-DBT = Path(sys.executable).parent / "dbt"
+KINDS = ("unit", "integration", "e2e")
+NEEDS_METASTORE = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        kind = Path(item.path).relative_to(TESTS_DIR).parts[0]
+        if kind not in KINDS:
+            raise pytest.UsageError(f"{item.nodeid}: a test lives in tests/python/{{{','.join(KINDS)}}}/")
+        item.add_marker(kind)
+    config.stash[NEEDS_METASTORE] = any(item.get_closest_marker("integration") for item in items)
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator:
+def spark(request: pytest.FixtureRequest) -> Iterator:
     from ml.warehouse.session import get_spark
 
-    session = get_spark(master="local[2]", app_name="movielens-pytest", target="local")
+    metastore = request.config.stash.get(NEEDS_METASTORE, False)
+    session = get_spark(master="local[2]", app_name="movielens-pytest", target="local", metastore=metastore)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -30,14 +53,18 @@ def spark() -> Iterator:
 
 @pytest.fixture(scope="session")
 def table(spark) -> Callable:
-    """table('movies') -> the DataFrame of that table in the dbt schema of the test build."""
+    """table('movies') -> that table of the test build: through its metastore in an integration
+    run, else from its Parquet files (tables only, not views)."""
     from ml.warehouse.session import schema
 
     database = schema()
+    if spark.conf.get("spark.sql.catalogImplementation") != "hive":
+        wait_for_test_build()  # an e2e run: make test's pipeline may still be building it
+        return lambda name: warehouse_table(spark, TEST_SPARK_DIR, name, database)
     if not spark.catalog.tableExists(f"{database}.row_accounting"):
         pytest.fail(
-            f"{database}.row_accounting is not built in {os.environ.get('MOVIELENS_SPARK_DIR')}: "
-            "run `make test` (it runs dbt build before pytest)"
+            f"{database}.row_accounting is not built in {TEST_SPARK_DIR}: run `make test` (it builds the "
+            "warehouse with the pipeline before pytest)"
         )
     return lambda name: spark.table(f"{database}.{name}")
 
@@ -47,40 +74,22 @@ def run_dbt(tmp_path_factory) -> Callable[..., subprocess.CompletedProcess]:
     """run_dbt('build', '--select', ..., spark_dir=..., data_dir=...) in a subprocess."""
 
     def run(*args: str, spark_dir: Path, data_dir: Path = SMALL_DATA, env: dict | None = None):
-        scratch = tmp_path_factory.mktemp("dbt")
-        environment = {
-            **os.environ,
-            "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
-            "MOVIELENS_DIR": str(data_dir),
-            "MOVIELENS_SPARK_DIR": str(spark_dir),
-            **(env or {}),
-        }
-        paths = ["--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")]
-        command = [str(DBT), *args, *paths]
+        command = dbt_command(*args, scratch=tmp_path_factory.mktemp("dbt"))
         return subprocess.run(
-            command, cwd=PROJECT_DIR, env=environment, capture_output=True, text=True, timeout=900
+            command,
+            cwd=PROJECT_DIR,
+            env=environment(spark_dir, data_dir, **(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
 
     return run
 
 
-UNCAPPED_VARS = "{rating_cap: null, split_seed: 1}"
-
-
 @pytest.fixture(scope="session")
-def uncapped(run_dbt, tmp_path_factory) -> Path:
-    """A scratch warehouse built with every user's ratings (rating_cap null) and split_seed 1."""
-    spark_dir = tmp_path_factory.mktemp("uncapped")
-    result = run_dbt("build", "--vars", UNCAPPED_VARS, spark_dir=spark_dir)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return spark_dir
+def test_vars() -> dict:
+    """The vars the test build was made with (defaults of dbt_project.yml, TEST_VARS on top)."""
+    from ml.warehouse.project import project_vars
 
-
-def warehouse_table(spark, spark_dir: Path, name: str, database: str = "movielens"):
-    """A table of a scratch build, read straight from its Parquet files (no metastore needed)."""
-    return spark.read.parquet(str(spark_dir / "warehouse" / f"{database}.db" / name))
-
-
-def keys(frame, key_columns: list[str]) -> set[tuple]:
-    """The set of key tuples of a DataFrame."""
-    return {tuple(row) for row in frame.select(*key_columns).collect()}
+    return project_vars(TEST_VARS)

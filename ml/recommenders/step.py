@@ -1,0 +1,232 @@
+"""`python -m ml als`: the ALS step. It reads its tables (warehouse.catalog.ALS), fits the rating
+models (rating_models: the study's ALS, bias-aware ALS) and the ranking models (ranking_models),
+or reuses saved ones fitted on the same inputs, scores all of them and the baselines on
+als_ratings_test, and writes als_tuning, ranking_tuning, model_metrics, user_recommendations,
+movie_audiences and similar_movies."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from ml.holdout import VALIDATION_COLUMN, validation_parts
+from ml.recommenders.baselines import BiasModel, bias_model, popularity
+from ml.recommenders.evaluation import METRICS_SCHEMA, clip_rating, model_metrics_row
+from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predict_ratings
+from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
+from ml.recommenders.rating_models import best_rating_config, fit_rating_model
+from ml.recommenders.top_n import most_similar, top_unseen, top_unseen_by_score
+from ml.settings import RANKING, RATING_MODELS, AlsStepSettings, ListSettings
+from ml.warehouse import catalog
+from ml.warehouse.tables import content_hash, frame_from_rows
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+TUNING_SCHEMA = (
+    "model string, rank int, reg_param double, validation_rmse double, fit_seconds double, "
+    "iterations int, is_selected boolean"
+)
+RANKING_TUNING_SCHEMA = (
+    "model string, rank int, reg_param double, alpha double, popularity_weight double, "
+    "validation_ndcg double, fit_seconds double, is_best_of_model boolean, is_selected boolean"
+)
+SIMILAR_SCHEMA = "movie_id int, rank int, similar_movie_id int, similarity double"
+
+
+@dataclass
+class Inputs:
+    """The step's data: train (its ratings, cached; `train_hash`: its content with the hold-out),
+    its fit and validation parts, test, the movies, and the biases fitted on train and on the fit part."""
+
+    train: DataFrame
+    train_hash: str
+    parts: tuple[DataFrame, DataFrame]
+    test: DataFrame
+    movies: DataFrame
+    biases: tuple[BiasModel, BiasModel]
+
+
+def training_ratings(train_mart: DataFrame, blocks: int) -> tuple[DataFrame, tuple[DataFrame, DataFrame]]:
+    """The ratings of als_ratings_train in `blocks` partitions (one per ALS block), and its fit and
+    validation parts, all cached."""
+    marked = train_mart.select(*RATING_COLUMNS, VALIDATION_COLUMN).repartition(blocks).cache()
+    fit_part, validation_part = validation_parts(marked)
+    return marked.drop(VALIDATION_COLUMN), (fit_part.cache(), validation_part.cache())
+
+
+def prepare(tables: dict[str, DataFrame], blocks: int) -> Inputs:
+    train, parts = training_ratings(tables["als_ratings_train"], blocks)
+    movie_biases, user_biases = tables["als_movie_biases"], tables["als_user_biases"]
+    return Inputs(
+        train=train,
+        # one hash of train for every model's fingerprint: each costs a pass over train
+        train_hash=content_hash(tables["als_ratings_train"].select(*RATING_COLUMNS, VALIDATION_COLUMN)),
+        parts=parts,
+        test=tables["als_ratings_test"].select(*RATING_COLUMNS).cache(),
+        movies=tables["movies"].select("movie_id", "title", "genres"),
+        biases=(
+            bias_model(movie_biases, user_biases, "train"),
+            bias_model(movie_biases, user_biases, "fit part"),
+        ),
+    )
+
+
+def fit_models(data: Inputs, settings: AlsStepSettings, blocks: int, refit: bool) -> dict[str, Fitted]:
+    """The two rating models, then the two ranking models (one of which reranks bias-aware ALS)."""
+    common = (data.train, data.train_hash, data.parts, settings.search, blocks, refit)
+    fitted = {
+        "als": fit_rating_model("als", *common),
+        "bias_als": fit_rating_model("bias_als", *common, data.biases, {"biases": asdict(settings.biases)}),
+    }
+    fitted |= fit_ranking_models(
+        data.train, data.parts, settings.ranking, fitted["bias_als"], data.biases, blocks, refit
+    )
+    return fitted
+
+
+def choose(fitted: dict[str, Fitted], settings: AlsStepSettings) -> tuple[str, str]:
+    """(rating model, recommender): the rating model of lower validation RMSE predicts the ratings
+    shown beside the lists; var recommendation_model makes them (`ranking`: the ranking model of
+    higher validation NDCG)."""
+    rating_model = min(
+        RATING_MODELS, key=lambda name: best_rating_config(fitted[name].points).validation_rmse
+    )
+    recommender = settings.recommender
+    if recommender == RANKING:
+        recommender = best_ranking_config(fitted[IMPLICIT].points).model
+    return rating_model, recommender
+
+
+def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, DataFrame]:
+    """Every model's and baseline's top-N unseen movies for every train user, cached."""
+    lists = {name: top_unseen(fit.scorer, data.train, top_n, "user").cache() for name, fit in fitted.items()}
+    bias = data.biases[0]
+    lists["bias_baseline"] = top_unseen_by_score(
+        bias.movie_bias.withColumnRenamed("movie_bias", "score"), data.train, top_n
+    )
+    lists["most_popular"] = top_unseen_by_score(popularity(data.train), data.train, top_n)
+    return lists
+
+
+def metrics_rows(
+    lists: dict[str, DataFrame], fitted: dict[str, Fitted], data: Inputs, settings: ListSettings
+) -> list[dict[str, Any]]:
+    """model_metrics: every model on the same test pairs, those whose user and movie are in train
+    (ALS has no factors for the others and drops them; coldStartStrategy="drop")."""
+    scorable = data.test.join(data.train.select("user_id").distinct(), "user_id").join(
+        data.train.select("movie_id").distinct(), "movie_id"
+    )
+    predictions = {name: predict_ratings(fitted[name].scorer, scorable) for name in RATING_MODELS}
+    predictions["bias_baseline"] = data.biases[0].predict(scorable)
+    return [
+        model_metrics_row(
+            name,
+            data.train,
+            data.test,
+            recommended,
+            settings.top_n,
+            settings.relevant_rating,
+            predictions.get(name),
+        )
+        for name, recommended in lists.items()
+    ]
+
+
+def tuning_tables(spark: SparkSession, fitted: dict[str, Fitted]) -> dict[str, DataFrame]:
+    """als_tuning and ranking_tuning: every config searched, the chosen ones marked."""
+    tuning_rows = [
+        {"model": name, **asdict(point), "is_selected": point == best_rating_config(fitted[name].points)}
+        for name in RATING_MODELS
+        for point in fitted[name].points
+    ]
+    ranking_points = fitted[IMPLICIT].points
+    ranking_rows = [
+        {
+            **asdict(point),
+            "is_best_of_model": point == best_ranking_config(ranking_points, point.model),
+            "is_selected": point == best_ranking_config(ranking_points),
+        }
+        for point in ranking_points
+    ]
+    return {
+        "als_tuning": frame_from_rows(spark, tuning_rows, TUNING_SCHEMA),
+        "ranking_tuning": frame_from_rows(spark, ranking_rows, RANKING_TUNING_SCHEMA),
+    }
+
+
+def recommendation_tables(
+    fitted: dict[str, Fitted],
+    data: Inputs,
+    user_lists: DataFrame,
+    models: tuple[str, str],
+    settings: AlsStepSettings,
+) -> dict[str, DataFrame]:
+    """user_recommendations, movie_audiences and similar_movies from the recommender of
+    `models` (rating model, recommender), with the rating model's predicted rating beside each."""
+    rating_model, recommender = models
+
+    def with_predicted_rating(pairs: DataFrame) -> DataFrame:
+        predicted = predict_ratings(fitted[rating_model].scorer, pairs)
+        return predicted.withColumn("predicted_rating", clip_rating("prediction")).drop("prediction")
+
+    audiences = top_unseen(fitted[recommender].scorer, data.train, settings.lists.top_n, "movie")
+    similar = most_similar(movie_factors(fitted[recommender].model), settings.similar_movies)
+    return {
+        "user_recommendations": with_predicted_rating(user_lists)
+        .join(data.movies, "movie_id")
+        .select("user_id", "rank", "movie_id", "title", "genres", "score", "predicted_rating"),
+        "movie_audiences": with_predicted_rating(audiences).select(
+            "movie_id", "rank", "user_id", "score", "predicted_rating"
+        ),
+        "similar_movies": data.train.sparkSession.createDataFrame(similar, SIMILAR_SCHEMA),
+    }
+
+
+def run(
+    spark: SparkSession, values: dict[str, Any], refit: bool = False, blocks: int | None = None
+) -> dict[str, Any]:
+    """The ALS step end to end; returns the headline figures it printed."""
+    settings = AlsStepSettings.from_vars(values)
+    # ALS shuffles between its user and item blocks every iteration; a block per core keeps every
+    # core busy without paying for more shuffle partitions than there is work
+    blocks = blocks or spark.sparkContext.defaultParallelism
+    data = prepare(catalog.read_inputs(spark, catalog.ALS), blocks)
+    fitted = fit_models(data, settings, blocks, refit)
+    for part in data.parts:
+        part.unpersist()
+    models = choose(fitted, settings)
+    lists = top_lists(fitted, data, settings.lists.top_n)
+    metrics = metrics_rows(lists, fitted, data, settings.lists)
+    frames = {
+        **tuning_tables(spark, fitted),
+        "model_metrics": frame_from_rows(spark, metrics, METRICS_SCHEMA),
+        **recommendation_tables(fitted, data, lists[models[1]], models, settings),
+    }
+    catalog.write_outputs(catalog.ALS, frames, label="ALS")
+    _print_results(models, metrics, settings)
+    for frame in (data.train, data.test, *lists.values()):
+        frame.unpersist()
+    best = best_rating_config(fitted["als"].points)
+    return {"rank": best.rank, "reg_param": best.reg_param, "metrics": metrics}
+
+
+def _print_results(models: tuple[str, str], metrics: list[dict[str, Any]], settings: AlsStepSettings) -> None:
+    rating_model, recommender = models
+    top_n = settings.lists.top_n
+    chosen_by = (
+        f"the ranking model, of higher validation NDCG@{top_n}"
+        if settings.recommender == RANKING
+        else "var recommendation_model"
+    )
+    print(
+        f"ALS: user_recommendations and movie_audiences from {recommender} ({chosen_by}), predicted ratings "
+        f"from {rating_model} (of lower validation RMSE); similar_movies from {recommender}'s movie factors"
+    )
+    for row in metrics:
+        rating = f"RMSE {row['rmse']:.4f}, MAE {row['mae']:.4f}, " if row["rmse"] is not None else ""
+        print(
+            f"ALS: {row['model']:<17} test {rating}precision@{top_n} {row['precision_at_k']:.4f}, "
+            f"NDCG@{top_n} {row['ndcg_at_k']:.4f}, coverage {row['coverage']:.1%}, "
+            f"mean popularity {row['mean_popularity']:.0f}"
+        )

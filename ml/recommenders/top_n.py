@@ -1,0 +1,206 @@
+"""Top-N lists that leave out what a user rated in train: from an ALSModel in Spark (every user's
+movies, every movie's users), from collected factors on the driver (the searches' validation
+users), from a fixed score per movie (the baselines), and each movie's most similar movies."""
+
+from __future__ import annotations
+
+from functools import reduce
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ml.recommenders.factors import Factors
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.ml.recommendation import ALSModel
+    from pyspark.sql import Column, DataFrame
+
+SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
+# top_unseen's first request per id: n + its train ratings rounded up to a power of two, at most
+# n + FIRST_EXTRA; an id left with fewer than n unseen asks again for TOP_K_GROWTH times as many
+FIRST_EXTRA = 64
+TOP_K_GROWTH = 4
+# the similarity of every movie with every other (or the scores of every user for every movie),
+# this many rows at a time
+BLOCK_ROWS = 2048
+
+
+def _union(frames: list[DataFrame]) -> DataFrame:
+    return reduce(lambda left, right: left.unionByName(right), frames)
+
+
+def top_unseen(
+    model: ALSModel, train: DataFrame, n: int, side: str, first_extra: int = FIRST_EXTRA
+) -> DataFrame:
+    """For side 'user': user_id, rank, movie_id, score — every train user's n best-scored movies
+    that the user did not rate in train. For side 'movie': movie_id, rank, user_id, score — every
+    train movie's n best-scored users among those who did not rate it.
+
+    ALS's own top-k cannot skip the rated pairs. Each id first asks for n + its train ratings
+    (rounded up to a power of two, at most n + first_extra: rated pairs rarely fill a top list,
+    and a movie with 50,000 ratings must not ask for 50,000 users); ids whose list then holds
+    fewer than n unseen, or whose n-th unseen ties the list's last score, ask again for
+    TOP_K_GROWTH times as many, until that is settled or the list holds every candidate. Ids
+    asking for the same k are asked together."""
+    from pyspark.sql import functions as F
+
+    key, other = SIDES[side]
+    candidates = train.select(other).distinct().count()
+    first_k = F.least(
+        F.lit(n) + F.pow(F.lit(2), F.ceil(F.log2(F.count(F.lit(1))))), F.lit(n + first_extra)
+    ).cast("int")
+    # each round's ids come from the last round's: checkpoints cut that lineage, or the plans (and
+    # their strings, which adaptive execution builds at every stage) would grow round by round
+    pending = train.groupBy(key).agg(first_k.alias("need")).localCheckpoint()
+    done = []
+    while pending.take(1):
+        returned = _ask(model, pending, side).cache()
+        unseen = _unseen_ranked(returned, train.select(key, other), side, n).cache()
+        complete = _complete(pending, returned, unseen, side, n, candidates)
+        done.append(unseen.join(complete, key).select(key, "rank", other, "score"))
+        pending = (
+            pending.join(complete, key, "left_anti")
+            .withColumn("need", F.least(F.col("need") * TOP_K_GROWTH, F.lit(candidates)).cast("int"))
+            .localCheckpoint()
+        )
+    return _union(done)
+
+
+def _ask(model: ALSModel, pending: DataFrame, side: str) -> DataFrame:
+    """key, other, score, asked: each pending id's `need` best-scored others, as ALS ranks them."""
+    from pyspark.sql import functions as F
+
+    key, other = SIDES[side]
+    recommend = model.recommendForUserSubset if side == "user" else model.recommendForItemSubset
+    parts = []
+    for (size,) in pending.select("need").distinct().orderBy("need").collect():
+        recommended = recommend(pending.where(F.col("need") == size).select(key), size)
+        parts.append(
+            recommended.select(key, F.explode("recommendations").alias("item")).select(
+                key,
+                F.col(f"item.{other}").alias(other),
+                F.col("item.rating").alias("score"),
+                F.lit(size).alias("asked"),
+            )
+        )
+    return _union(parts)
+
+
+def _rank(side: str) -> Column:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    key, other = SIDES[side]
+    return F.row_number().over(Window.partitionBy(key).orderBy(F.desc("score"), F.asc(other)))
+
+
+def _unseen_ranked(returned: DataFrame, seen: DataFrame, side: str, n: int) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    key, other = SIDES[side]
+    ranked = returned.join(seen, [key, other], "left_anti").withColumn("rank", _rank(side))
+    return ranked.where(F.col("rank") <= n)
+
+
+def _complete(
+    pending: DataFrame, returned: DataFrame, unseen: DataFrame, side: str, n: int, candidates: int
+) -> DataFrame:
+    """The pending ids whose list is settled: the n-th unseen scores above the list's last score,
+    so nothing outside the list can reach it (ties included), or the list held every candidate."""
+    from pyspark.sql import functions as F
+
+    key = SIDES[side][0]
+    floor = returned.groupBy(key).agg(F.min("score").alias("floor"))
+    nth = unseen.where(F.col("rank") == n).select(key, F.col("score").alias("nth"))
+    return (
+        pending.join(floor, key, "left")
+        .join(nth, key, "left")
+        .where((F.col("nth") > F.col("floor")) | (F.col("need") >= candidates))
+        .select(key)
+    )
+
+
+def top_unseen_by_score(scores: DataFrame, train: DataFrame, n: int) -> DataFrame:
+    """user_id, rank, movie_id, score: for every user of `train`, the `n` best-scored movies of
+    `scores` (movie_id, score) that the user did not rate in train.
+
+    A user who rated s movies finds their n unseen ones among the n + s best, so each user is
+    joined to that many positions only: n + s rows per user, linear in the size of train."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    positioned = scores.withColumn(
+        "position", F.row_number().over(Window.orderBy(F.desc("score"), F.asc("movie_id")))
+    )
+    candidates = (
+        train.groupBy("user_id")
+        .agg(F.count(F.lit(1)).alias("seen"))
+        .select("user_id", F.explode(F.sequence(F.lit(1), F.col("seen") + n)).alias("position"))
+        .join(positioned, "position")
+        .join(train.select("user_id", "movie_id"), ["user_id", "movie_id"], "left_anti")
+    )
+    rank = F.row_number().over(Window.partitionBy("user_id").orderBy("position"))
+    return (
+        candidates.withColumn("rank", rank)
+        .where(F.col("rank") <= n)
+        .select("user_id", "rank", "movie_id", "score")
+    )
+
+
+def best_columns(scores: np.ndarray, n: int) -> list[list[int]]:
+    """For each row of `scores`, the columns of its n highest finite scores, highest first. Every
+    column reaching the row's n-th highest is a candidate, so a tie at the boundary goes to the
+    smaller column, not to wherever np.partition put it."""
+    n = min(n, scores.shape[1])
+    nth = -np.partition(-scores, n - 1, axis=1)[:, n - 1]
+    best = []
+    for row in range(scores.shape[0]):
+        candidates = np.flatnonzero((scores[row] >= nth[row]) & np.isfinite(scores[row]))
+        best.append(sorted(candidates, key=lambda column, row=row: (-scores[row, column], column))[:n])
+    return best
+
+
+def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
+    """(movie_id, rank, similar_movie_id, similarity): each movie's n movies of highest cosine
+    similarity of factors (itself left out; ties to the smaller id: the ids are sorted). Blocks of
+    rows keep memory at BLOCK_ROWS x movies."""
+    ids, factors = movies
+    norms = np.linalg.norm(factors, axis=1)
+    unit = factors / np.where(norms > 0, norms, 1.0)[:, None]
+    rows = []
+    for start in range(0, len(ids), BLOCK_ROWS):
+        similarity = unit[start : start + BLOCK_ROWS] @ unit.T
+        block = np.arange(similarity.shape[0])
+        similarity[block, start + block] = -np.inf  # not similar to itself
+        for row, best in enumerate(best_columns(similarity, n)):
+            for position, column in enumerate(best, start=1):
+                rows.append(
+                    (int(ids[start + row]), position, int(ids[column]), float(similarity[row, column]))
+                )
+    return rows
+
+
+def local_top_unseen(
+    users: Factors, movies: Factors, seen: pd.DataFrame, k: int
+) -> list[tuple[int, int, int, float]]:
+    """(user_id, rank, movie_id, score): for each user of `seen` (user_id, movie_id: what the user
+    rated) who has factors, the k best-scored movies the user did not rate, ties to the smaller
+    movie id. top_unseen's lists, from collected factors scored with numpy in blocks of users:
+    for the validation users of a search, matrix products instead of Spark jobs."""
+    user_ids, user_matrix = users
+    movie_ids, movie_matrix = movies
+    row_of = {user: row for row, user in enumerate(user_ids)}
+    column_of = {movie: column for column, movie in enumerate(movie_ids)}
+    seen_movies = seen.groupby("user_id")["movie_id"].agg(list)
+    ranked_users = np.array(sorted(set(seen_movies.index) & set(row_of)))
+    rows = []
+    for start in range(0, len(ranked_users), BLOCK_ROWS):
+        block = ranked_users[start : start + BLOCK_ROWS]
+        scores = user_matrix[[row_of[user] for user in block]] @ movie_matrix.T
+        for row, user in enumerate(block):
+            scores[row, [column_of[movie] for movie in seen_movies[user] if movie in column_of]] = -np.inf
+        for row, best in enumerate(best_columns(scores, k)):
+            for rank, column in enumerate(best, start=1):
+                rows.append((int(block[row]), rank, int(movie_ids[column]), float(scores[row, column])))
+    return rows

@@ -1,0 +1,245 @@
+"""The whole pipeline on a real Spark cluster: `make cluster-up` (standalone master, worker, Thrift
+Server), `make cluster-run` (dbt through the Thrift Server, ml on the master) on the small dataset,
+`make cluster-down`; its tables against the session-mode build of `make test`.
+
+The cluster gets ports and a state folder of its own (.spark/cluster-test), so a cluster of
+`make cluster-up` may be running beside it. While it runs, `ss -ltnp` is sampled every second: every
+listening socket of the services, of what they launch and of the pipeline's processes must be on
+127.0.0.1. Whatever happens, the services and the pipeline are stopped and checked gone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from helpers import TEST_VARS
+
+from ml import PROJECT_DIR
+from ml.warehouse.catalog import RESULT_TABLES
+
+CLUSTER_DIR = PROJECT_DIR / ".spark" / "cluster-test"
+
+
+PORTS = {
+    "SPARK_MASTER_PORT": "17077",
+    "SPARK_MASTER_WEBUI_PORT": "18080",
+    "SPARK_WORKER_WEBUI_PORT": "18081",
+    "SPARK_THRIFT_PORT": "10010",
+}
+
+
+PIPELINE_TIMEOUT_SECONDS = 1800
+
+
+MAX_RMSE_GAP = 0.02
+
+
+def make(*targets: str, **kwargs) -> subprocess.Popen:
+    environment = {**os.environ, **PORTS, "MOVIELENS_DIR": os.environ["MOVIELENS_DIR"]}
+    # the test build's vars: its tables are what the cluster's are compared with
+    variables = [
+        f"CLUSTER_SPARK_DIR={CLUSTER_DIR}",
+        f"CLUSTER_REPORT_DIR={CLUSTER_DIR / 'report'}",
+        f"VARS={TEST_VARS}",
+        # the SQL rules' unit tests run in session mode; their fixtures are the same on a cluster
+        "DBT_ARGS=--exclude-resource-type unit_test",
+        # the steps up to the tests of the ml tables: the report and the summary only read tables,
+        # through the Thrift Server as kmeans and als do
+        "ML_ARGS=--to dbt_test_ml",
+    ]
+    return subprocess.Popen(
+        ["make", "--no-print-directory", *targets, *variables],
+        cwd=PROJECT_DIR,
+        env=environment,
+        start_new_session=True,  # its own process group: stopped as a whole if the test fails
+        **kwargs,
+    )
+
+
+def descendants(roots: set[int]) -> set[int]:
+    """`roots` and every process below them."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), list(roots)
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, []))
+    return found
+
+
+def listening_sockets() -> list[tuple[str, int, set[int]]]:
+    """(address, port, pids) of every listening TCP socket, from `ss -ltnpH`."""
+    sockets = []
+    listing = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout
+    for line in listing.splitlines():
+        fields = line.split()
+        address, _, port = fields[3].rpartition(":")
+        pids = {int(pid) for pid in re.findall(r"pid=(\d+)", line)}
+        sockets.append((address.strip("[]").removeprefix("::ffff:"), int(port), pids))
+    return sockets
+
+
+def service_pids() -> set[int]:
+    pids = set()
+    for pid_file in (CLUSTER_DIR / "services").glob("*.pid"):
+        try:
+            pids.add(int(pid_file.read_text()))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+@dataclass
+class SocketWatch:
+    """Samples the listening sockets of the cluster's and the pipeline's processes."""
+
+    pipeline_pid: int | None = None
+    seen: set[tuple[str, int]] = field(default_factory=set)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def sample(self) -> None:
+        ours = descendants(service_pids() | ({self.pipeline_pid} if self.pipeline_pid else set()))
+        self.seen |= {(address, port) for address, port, pids in listening_sockets() if pids & ours}
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.sample()
+            time.sleep(1)
+
+
+@dataclass
+class ClusterRun:
+    returncode: int
+    output: str
+    second_up: str  # `make cluster-up` again, while everything runs
+    rerun: subprocess.CompletedProcess  # `python -m ml kmeans` again: the model reused, tables re-registered
+    sockets: set[tuple[str, int]]
+    locations: dict[str, str]
+
+
+def dbt_tables() -> list[str]:
+    """Every table dbt builds from the files: the base models (each file's rows, typed and
+    checked; the staging models are views of them) and the marts."""
+    folders = [PROJECT_DIR / "models" / "staging" / "movielens" / "base", PROJECT_DIR / "models" / "marts"]
+    return sorted(path.stem for folder in folders for path in folder.rglob("*.sql"))
+
+
+@pytest.fixture(scope="module")
+def cluster_run() -> Iterator[ClusterRun]:
+    from ml.warehouse.thrift import ThriftCatalog
+
+    shutil.rmtree(CLUSTER_DIR, ignore_errors=True)  # a fresh build, not one reused from a past run
+    watch = SocketWatch()
+    watcher = threading.Thread(target=watch.run, daemon=True)
+    watcher.start()
+    pipeline = None
+    try:
+        up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        up_output = up.communicate(timeout=600)[0]
+        assert up.returncode == 0, f"make cluster-up failed:\n{up_output}"
+        pipeline = make("cluster-run", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        watch.pipeline_pid = pipeline.pid
+        output = pipeline.communicate(timeout=PIPELINE_TIMEOUT_SECONDS)[0]
+        watch.sample()
+        second_up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        second_up_output = second_up.communicate(timeout=600)[0]
+        rerun = subprocess.run(
+            [sys.executable, "-m", "ml", "kmeans", "--target", "thrift", "--vars", TEST_VARS],
+            env={
+                **os.environ,
+                **PORTS,
+                "MOVIELENS_SPARK_DIR": str(CLUSTER_DIR),
+                "SPARK_MASTER": f"spark://127.0.0.1:{PORTS['SPARK_MASTER_PORT']}",
+            },
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        server = ThriftCatalog("127.0.0.1", int(PORTS["SPARK_THRIFT_PORT"]), "pytest", {})
+        locations = {
+            name: server.table_location("movielens", name)
+            for name in dbt_tables() + list(RESULT_TABLES)
+            if server.table_exists("movielens", name)
+        }
+        yield ClusterRun(pipeline.returncode, output, second_up_output, rerun, watch.seen, locations)
+    finally:
+        watch.stop.set()
+        watcher.join()
+        if pipeline is not None and pipeline.poll() is None:
+            os.killpg(pipeline.pid, signal.SIGKILL)
+        before_down = service_pids()
+        down = make("cluster-down", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        down_output = down.communicate(timeout=300)[0]
+        left = descendants(before_down | ({pipeline.pid} if pipeline else set()))
+        left = {pid for pid in left if Path(f"/proc/{pid}").exists()}
+        assert down.returncode == 0 and not left, f"left behind: {left}\n{down_output}"
+
+
+def test_pipeline_completes_on_the_cluster(cluster_run):
+    assert cluster_run.returncode == 0, cluster_run.output[-6000:]
+    assert "Completed successfully" in cluster_run.output  # dbt build and the ML tests, via Thrift
+
+
+def test_cluster_up_twice_keeps_the_running_services(cluster_run):
+    for service in ("master", "worker", "thrift"):
+        assert f"ok: {service} already running" in cluster_run.second_up
+
+
+def test_ml_rerun_replaces_its_registered_tables(cluster_run):
+    assert cluster_run.rerun.returncode == 0, cluster_run.rerun.stderr[-3000:]
+    assert "reusing the model" in cluster_run.rerun.stdout
+    assert "wrote movielens.movie_clusters" in cluster_run.rerun.stdout
+
+
+def test_every_service_listens_on_loopback_only(cluster_run):
+    ports = {port for _, port in cluster_run.sockets}
+    # the check saw the services themselves, so it cannot pass by seeing nothing
+    assert {int(PORTS["SPARK_MASTER_PORT"]), int(PORTS["SPARK_THRIFT_PORT"])} <= ports
+    assert {address for address, _ in cluster_run.sockets} == {"127.0.0.1"}, sorted(cluster_run.sockets)
+
+
+@pytest.mark.parametrize("name", dbt_tables())
+def test_dbt_table_equals_session_mode(cluster_run, spark, table, name):
+    assert name in cluster_run.locations, f"{name} missing on the Thrift Server"
+    on_cluster = spark.read.parquet(cluster_run.locations[name])
+    in_session = table(name)
+    assert on_cluster.schema.simpleString() == in_session.schema.simpleString()
+    assert on_cluster.count() == in_session.count()
+    assert on_cluster.exceptAll(in_session).isEmpty() and in_session.exceptAll(on_cluster).isEmpty()
+
+
+@pytest.mark.parametrize("name", RESULT_TABLES)
+def test_ml_table_has_session_modes_shape(cluster_run, spark, table, name):
+    assert name in cluster_run.locations, f"{name} missing on the Thrift Server"
+    on_cluster = spark.read.parquet(cluster_run.locations[name])
+    in_session = table(name)
+    assert on_cluster.schema.simpleString() == in_session.schema.simpleString()
+    assert on_cluster.count() == in_session.count()
+
+
+def test_test_rmse_matches_session_mode(cluster_run, spark, table):
+    def rmse(frame) -> float:
+        return frame.where("model = 'als'").first()["rmse"]
+
+    on_cluster = rmse(spark.read.parquet(cluster_run.locations["model_metrics"]))
+    assert abs(on_cluster - rmse(table("model_metrics"))) <= MAX_RMSE_GAP

@@ -1,0 +1,140 @@
+"""Rebuilds that must give the same tables and lose nothing, in a scratch warehouse: the split marts
+built again on one core with other partitioning hold the same rows on each side as the test build;
+a build killed with SIGKILL in the middle of a table write leaves every table it had built readable
+and unchanged, and a rerun finishes the job; a second build on the same warehouse is refused at
+once, naming the first (ml's own writes: integration/warehouse/test_tables.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import dbt_command, environment, keys, ml_run, warehouse_table
+
+from ml import PROJECT_DIR
+
+# every table of the schema: row count and content hash, read through the metastore
+SNAPSHOT = """
+import json, sys
+from ml.warehouse.tables import content_hash
+from ml.warehouse.session import get_spark
+spark = get_spark(master="local[2]", app_name="movielens-pytest-snapshot", target="local")
+spark.sparkContext.setLogLevel("ERROR")
+tables = sorted(row.tableName for row in spark.sql("show tables in movielens").collect())
+json.dump({name: content_hash(spark.table(f"movielens.{name}")) for name in tables}, sys.stdout)
+"""
+
+
+# the split marts and what they are built from, without tests: enough tables to be killed among,
+# and what the split check compares
+SPLIT_MARTS = ("kmeans_movies_train", "kmeans_movies_test", "als_ratings_train", "als_ratings_test")
+BUILD_ARGS = (
+    *("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"),
+    *("--select", " ".join(f"+{mart}" for mart in SPLIT_MARTS)),
+)
+
+
+def dbt_build(spark_dir: Path, scratch: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        dbt_command("build", *BUILD_ARGS, scratch=scratch),
+        cwd=PROJECT_DIR,
+        env=environment(spark_dir, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # dbt and its Spark JVM: killed as one group
+    )
+
+
+def snapshot(spark_dir: Path) -> dict[str, str]:
+    result = subprocess.run(
+        [sys.executable, "-c", SNAPSHOT],
+        cwd=PROJECT_DIR,
+        env=environment(spark_dir),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The split marts built again in a warehouse of their own, on one core and 3 shuffle
+    partitions, and the snapshot of that warehouse."""
+    spark_dir = tmp_path_factory.mktemp("rebuild-warehouse")
+    build = dbt_build(
+        spark_dir, tmp_path_factory.mktemp("dbt"), SPARK_MASTER="local[1]", SPARK_SHUFFLE_PARTITIONS="3"
+    )
+    output = build.communicate(timeout=900)[0]
+    assert build.returncode == 0, output[-3000:]
+    return spark_dir, snapshot(spark_dir)
+
+
+@pytest.mark.parametrize("mart", SPLIT_MARTS)
+def test_a_rebuild_with_other_partitioning_gives_identical_split_membership(spark, table, built, mart):
+    # the split depends on a hash of the key and the seed, never on partitioning (before the
+    # kill below, which rebuilds these tables)
+    key_columns = ["movie_id"] if mart.startswith("kmeans") else ["user_id", "movie_id"]
+    rebuilt = warehouse_table(spark, built[0], mart)
+    assert keys(rebuilt, key_columns) == keys(table(mart), key_columns)
+
+
+def test_sigkill_mid_write_keeps_every_table_and_a_rerun_finishes(built, tmp_path):
+    spark_dir, before = built
+    schema_dir = spark_dir / "warehouse" / "movielens.db"
+    build = dbt_build(spark_dir, tmp_path)
+    try:
+        # the first table being written beside its current version
+        wait_for(lambda: any(schema_dir.glob("*__dbt_new_*")), 600, "a table write")
+        being_written = sorted(path.name for path in schema_dir.glob("*__dbt_new_*"))
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+    assert build.returncode == -signal.SIGKILL
+    # every table as it was; a half-written new one may sit beside them until the rerun
+    after_kill = {name: value for name, value in snapshot(spark_dir).items() if "__dbt_new_" not in name}
+    assert after_kill == before, f"killed while writing {being_written}"
+
+    rerun = dbt_build(spark_dir, tmp_path / "rerun")
+    output = rerun.communicate(timeout=900)[0]
+    assert rerun.returncode == 0, output[-3000:]
+    # the same tables with the same contents, and no leftover of the killed run
+    assert snapshot(spark_dir) == before
+
+
+def test_second_build_is_refused_naming_the_first(built, tmp_path):
+    spark_dir, _ = built
+    lock = spark_dir / "metastore.lock"
+    first = dbt_build(spark_dir, tmp_path / "first")
+    try:
+        wait_for(lambda: lock.exists() and lock.read_text().startswith(f"{first.pid} "), 120, "the lock")
+        started = time.monotonic()
+        second = dbt_build(spark_dir, tmp_path / "second")
+        output = second.communicate(timeout=120)[0]
+        seconds = time.monotonic() - started
+        ml = ml_run("kmeans", spark_dir=spark_dir, timeout=120)
+        assert first.poll() is None, "the first build must still be running"
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    message = f"{spark_dir} is in use by process {first.pid} ("
+    assert second.returncode != 0 and message in output, output[-3000:]
+    assert "dbt build" in output.split(message, 1)[1].splitlines()[0]
+    assert "Derby" in output and "XSDB6" not in output  # our message, not Derby's stack trace
+    assert seconds < 60  # stopped before any Spark work
+    assert ml.returncode == 2 and message in ml.stderr, ml.stderr[-3000:]

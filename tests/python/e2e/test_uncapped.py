@@ -1,0 +1,65 @@
+"""A build with other vars: every user's ratings (rating_cap null) and another split_seed, in a
+scratch warehouse with its dbt tests, then `python -m ml als` on it (the test grids):
+bias-aware ALS and the ranking model against the study's recipe."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import TEST_VARS, UNCAPPED_VARS, keys, ml_run, warehouse_table
+
+from ml.warehouse.project import project_vars
+
+
+@pytest.fixture(scope="module")
+def uncapped_vars() -> str:
+    """TEST_VARS with UNCAPPED_VARS on top, as one --vars text."""
+    import yaml
+
+    values = {**(yaml.safe_load(TEST_VARS) or {}), **yaml.safe_load(UNCAPPED_VARS)}
+    project_vars(values)  # both are vars of the project
+    return yaml.safe_dump(values, default_flow_style=True).strip()
+
+
+@pytest.fixture(scope="module")
+def uncapped(run_dbt, tmp_path_factory, uncapped_vars):
+    spark_dir = tmp_path_factory.mktemp("uncapped")
+    # every model and data test (the unit tests are the same whatever the vars)
+    result = run_dbt(
+        "build", "--vars", uncapped_vars, "--exclude-resource-type", "unit_test", spark_dir=spark_dir
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    return spark_dir
+
+
+def test_null_cap_keeps_every_rating_of_cleaned_movies(spark, uncapped):
+    assert warehouse_table(spark, uncapped, "ratings").count() == 81_116
+    accounting = {row.step: row for row in warehouse_table(spark, uncapped, "row_accounting").collect()}
+    assert accounting[8].rows_removed == 0  # the cap's rule
+    assert accounting[10].rows_after == 610
+
+
+def test_another_seed_moves_movies_between_sides(spark, table, uncapped):
+    default_train = keys(table("kmeans_movies_train"), ["movie_id"])
+    seed_1_train = keys(warehouse_table(spark, uncapped, "kmeans_movies_train"), ["movie_id"])
+    assert default_train != seed_1_train
+    assert abs(len(seed_1_train) / 2_269 - 0.8) <= 0.02
+
+
+@pytest.fixture(scope="module")
+def uncapped_metrics(spark, uncapped, uncapped_vars) -> tuple[dict, str]:
+    result = ml_run("als", "--vars", uncapped_vars, spark_dir=uncapped, timeout=1800)
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = {row.model: row for row in warehouse_table(spark, uncapped, "model_metrics").collect()}
+    # the ranking model: the one selected on the validation part
+    return metrics, warehouse_table(spark, uncapped, "ranking_tuning").where("is_selected").first().model
+
+
+def test_bias_aware_als_has_a_lower_test_rmse_than_the_studys(uncapped_metrics):
+    metrics, _ = uncapped_metrics
+    assert metrics["bias_als"].rmse < metrics["als"].rmse
+
+
+def test_the_ranking_model_has_a_higher_ndcg_than_the_study_and_most_popular(uncapped_metrics):
+    metrics, selected = uncapped_metrics
+    ndcg = {model: row.ndcg_at_k for model, row in metrics.items()}
+    assert ndcg[selected] > max(ndcg["als"], ndcg["most_popular"])

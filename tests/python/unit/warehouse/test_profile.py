@@ -1,0 +1,39 @@
+"""ml takes its settings from the dbt project: the Spark settings from the profile, the data folder
+from the var movielens_dir."""
+
+import pytest
+
+from ml import PROJECT_DIR, UserError
+from ml.warehouse.project import data_dir, project_var
+from ml.warehouse.session import spark_conf, target_output
+
+
+def test_conf_follows_the_profile_and_its_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("MOVIELENS_SPARK_DIR", str(tmp_path))
+    monkeypatch.setenv("SPARK_SHUFFLE_PARTITIONS", "7")
+    conf = spark_conf()
+    assert conf["spark.sql.warehouse.dir"] == f"{tmp_path}/warehouse"
+    assert f"-Dderby.system.home={tmp_path}" in conf["spark.driver.extraJavaOptions"]
+    assert conf["spark.sql.shuffle.partitions"] == "7"
+    assert conf["spark.sql.session.timeZone"] == "UTC"
+    # as dbt-spark forces it in its sessions
+    assert conf["spark.sql.ansi.enabled"] == "false"
+
+
+def test_master_option_wins(monkeypatch):
+    monkeypatch.setenv("SPARK_MASTER", "local[1]")
+    assert spark_conf()["spark.master"] == "local[1]"
+    assert spark_conf(master="spark://127.0.0.1:7077")["spark.master"] == "spark://127.0.0.1:7077"
+
+
+def test_unknown_target_is_a_user_error():
+    with pytest.raises(UserError, match="unknown target 'prod'"):
+        target_output("prod")
+
+
+def test_data_dir_default_is_dbts_var(monkeypatch, tmp_path):
+    monkeypatch.delenv("MOVIELENS_DIR", raising=False)
+    assert data_dir() == PROJECT_DIR / "../data"
+    monkeypatch.setenv("MOVIELENS_DIR", str(tmp_path))
+    assert data_dir() == tmp_path
+    assert project_var("rating_cap") == 125

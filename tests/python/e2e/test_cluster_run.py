@@ -52,8 +52,9 @@ def make(*targets: str, **kwargs) -> subprocess.Popen:
         f"CLUSTER_SPARK_DIR={CLUSTER_DIR}",
         f"CLUSTER_REPORT_DIR={CLUSTER_DIR / 'report'}",
         f"VARS={TEST_VARS}",
-        # the SQL rules' unit tests run in session mode; their fixtures are the same on a cluster
-        "DBT_ARGS=--exclude-resource-type unit_test",
+        # the models only: the data tests and the SQL rules' unit tests ran on the same SQL in
+        # session mode (the tests of the ml tables do run through the Thrift Server)
+        "DBT_ARGS=--exclude-resource-type test --exclude-resource-type unit_test",
         # the steps up to the tests of the ml tables: the report and the summary only read tables,
         # through the Thrift Server as kmeans and als do
         "ML_ARGS=--to dbt_test_ml",

@@ -1,11 +1,11 @@
 """A build with other vars: every user's ratings (rating_cap null) and another split_seed, in a
-scratch warehouse with its dbt tests, then `python -m ml als` on it (the test grids):
-bias-aware ALS and the ranking model against the study's recipe."""
+scratch warehouse, with its data tests. (How the models compare: the test build's result tables,
+integration/test_ml_results.py; without the cap at full grids: make run, make bench.)"""
 
 from __future__ import annotations
 
 import pytest
-from helpers import TEST_VARS, UNCAPPED_VARS, keys, ml_run, warehouse_table
+from helpers import TEST_VARS, UNCAPPED_VARS, keys, warehouse_table
 
 from ml.warehouse.project import project_vars
 
@@ -43,23 +43,3 @@ def test_another_seed_moves_movies_between_sides(spark, table, uncapped):
     seed_1_train = keys(warehouse_table(spark, uncapped, "kmeans_movies_train"), ["movie_id"])
     assert default_train != seed_1_train
     assert abs(len(seed_1_train) / 2_269 - 0.8) <= 0.02
-
-
-@pytest.fixture(scope="module")
-def uncapped_metrics(spark, uncapped, uncapped_vars) -> tuple[dict, str]:
-    result = ml_run("als", "--vars", uncapped_vars, spark_dir=uncapped, timeout=1800)
-    assert result.returncode == 0, result.stderr[-3000:]
-    metrics = {row.model: row for row in warehouse_table(spark, uncapped, "model_metrics").collect()}
-    # the ranking model: the one selected on the validation part
-    return metrics, warehouse_table(spark, uncapped, "ranking_tuning").where("is_selected").first().model
-
-
-def test_bias_aware_als_has_a_lower_test_rmse_than_the_studys(uncapped_metrics):
-    metrics, _ = uncapped_metrics
-    assert metrics["bias_als"].rmse < metrics["als"].rmse
-
-
-def test_the_ranking_model_has_a_higher_ndcg_than_the_study_and_most_popular(uncapped_metrics):
-    metrics, selected = uncapped_metrics
-    ndcg = {model: row.ndcg_at_k for model, row in metrics.items()}
-    assert ndcg[selected] > max(ndcg["als"], ndcg["most_popular"])

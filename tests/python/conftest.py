@@ -28,23 +28,22 @@ from helpers import (
 from ml import PROJECT_DIR
 
 KINDS = ("unit", "integration", "e2e")
-NEEDS_METASTORE = pytest.StashKey[bool]()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         kind = Path(item.path).relative_to(TESTS_DIR).parts[0]
         if kind not in KINDS:
             raise pytest.UsageError(f"{item.nodeid}: a test lives in tests/python/{{{','.join(KINDS)}}}/")
         item.add_marker(kind)
-    config.stash[NEEDS_METASTORE] = any(item.get_closest_marker("integration") for item in items)
 
 
 @pytest.fixture(scope="session")
 def spark(request: pytest.FixtureRequest) -> Iterator:
     from ml.warehouse.session import get_spark
 
-    metastore = request.config.stash.get(NEEDS_METASTORE, False)
+    # the tests of this run, -m and -k applied
+    metastore = any(item.get_closest_marker("integration") for item in request.session.items)
     session = get_spark(master="local[2]", app_name="movielens-pytest", target="local", metastore=metastore)
     session.sparkContext.setLogLevel("ERROR")
     yield session

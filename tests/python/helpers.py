@@ -76,3 +76,23 @@ def wait_for_test_build(timeout: float = 3600) -> None:
         time.sleep(2)
     if PIPELINE_STATUS.is_file() and status != "0":
         raise RuntimeError(f"the test pipeline failed (exit {status}): nothing to compare with")
+
+
+def descendants(roots: set[int]) -> set[int]:
+    """`roots` and every process below them."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), list(roots)
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, []))
+    return found

@@ -1,8 +1,9 @@
-"""Rebuilds that must give the same tables and lose nothing, in a scratch warehouse: the split marts
-built again on one core with other partitioning hold the same rows on each side as the test build;
-a build killed with SIGKILL in the middle of a table write leaves every table it had built readable
-and unchanged, and a rerun finishes the job; a second build on the same warehouse is refused at
-once, naming the first (ml's own writes: integration/warehouse/test_tables.py)."""
+"""Builds in a scratch warehouse with other vars (every user's ratings: rating_cap null; another
+split_seed) and other partitioning: the cap's rules keep everyone and the seed moves movies; a
+rebuild killed with SIGKILL in the middle of a table write leaves every table readable and
+unchanged, and a rerun, in the default partitioning, gives every table again to the last row; a
+second build on the same warehouse is refused at once, naming the first (ml's own writes:
+integration/warehouse/test_tables.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import dbt_command, environment, keys, ml_run, warehouse_table
+from helpers import UNCAPPED_VARS, dbt_command, environment, keys, ml_run, warehouse_table
 
 from ml import PROJECT_DIR
 
@@ -31,18 +32,24 @@ json.dump({name: content_hash(spark.table(f"movielens.{name}")) for name in tabl
 """
 
 
-# the split marts and what they are built from, without tests: enough tables to be killed among,
-# and what the split check compares
-SPLIT_MARTS = ("kmeans_movies_train", "kmeans_movies_test", "als_ratings_train", "als_ratings_test")
-BUILD_ARGS = (
-    *("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"),
-    *("--select", " ".join(f"+{mart}" for mart in SPLIT_MARTS)),
+# the row accounting, the split marts and what they are built from (not the EDA marts), with
+# UNCAPPED_VARS; the first build with its data tests (the unit tests are the same whatever the
+# vars), the rebuilds without
+MARTS = (
+    "row_accounting",
+    "kmeans_movies_train",
+    "kmeans_movies_test",
+    "als_ratings_train",
+    "als_ratings_test",
 )
+BUILD_ARGS = ("--vars", UNCAPPED_VARS, "--select", " ".join(f"+{mart}" for mart in MARTS))
+WITH_DATA_TESTS = ("--indirect-selection", "cautious", "--exclude-resource-type", "unit_test")
+WITHOUT_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
-def dbt_build(spark_dir: Path, scratch: Path, **env: str) -> subprocess.Popen:
+def dbt_build(spark_dir: Path, scratch: Path, tests=WITHOUT_TESTS, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        dbt_command("build", *BUILD_ARGS, scratch=scratch),
+        dbt_command("build", *BUILD_ARGS, *tests, scratch=scratch),
         cwd=PROJECT_DIR,
         env=environment(spark_dir, **env),
         stdout=subprocess.PIPE,
@@ -74,24 +81,29 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """The split marts built again in a warehouse of their own, on one core and 3 shuffle
-    partitions, and the snapshot of that warehouse."""
+    """The build with its data tests, in 3 shuffle partitions (the test build and the rebuilds below
+    have 16), and the snapshot of its warehouse."""
     spark_dir = tmp_path_factory.mktemp("rebuild-warehouse")
-    build = dbt_build(
-        spark_dir, tmp_path_factory.mktemp("dbt"), SPARK_MASTER="local[1]", SPARK_SHUFFLE_PARTITIONS="3"
-    )
+    scratch = tmp_path_factory.mktemp("dbt")
+    build = dbt_build(spark_dir, scratch, WITH_DATA_TESTS, SPARK_SHUFFLE_PARTITIONS="3")
     output = build.communicate(timeout=900)[0]
     assert build.returncode == 0, output[-3000:]
     return spark_dir, snapshot(spark_dir)
 
 
-@pytest.mark.parametrize("mart", SPLIT_MARTS)
-def test_a_rebuild_with_other_partitioning_gives_identical_split_membership(spark, table, built, mart):
-    # the split depends on a hash of the key and the seed, never on partitioning (before the
-    # kill below, which rebuilds these tables)
-    key_columns = ["movie_id"] if mart.startswith("kmeans") else ["user_id", "movie_id"]
-    rebuilt = warehouse_table(spark, built[0], mart)
-    assert keys(rebuilt, key_columns) == keys(table(mart), key_columns)
+def test_null_cap_keeps_every_rating_of_cleaned_movies(spark, built):
+    spark_dir, _ = built
+    assert warehouse_table(spark, spark_dir, "ratings").count() == 81_116
+    accounting = {row.step: row for row in warehouse_table(spark, spark_dir, "row_accounting").collect()}
+    assert accounting[8].rows_removed == 0  # the cap's rule
+    assert accounting[10].rows_after == 610
+
+
+def test_another_seed_moves_movies_between_sides(spark, table, built):
+    default_train = keys(table("kmeans_movies_train"), ["movie_id"])
+    seed_1_train = keys(warehouse_table(spark, built[0], "kmeans_movies_train"), ["movie_id"])
+    assert default_train != seed_1_train
+    assert abs(len(seed_1_train) / 2_269 - 0.8) <= 0.02
 
 
 def test_sigkill_mid_write_keeps_every_table_and_a_rerun_finishes(built, tmp_path):
@@ -113,7 +125,8 @@ def test_sigkill_mid_write_keeps_every_table_and_a_rerun_finishes(built, tmp_pat
     rerun = dbt_build(spark_dir, tmp_path / "rerun")
     output = rerun.communicate(timeout=900)[0]
     assert rerun.returncode == 0, output[-3000:]
-    # the same tables with the same contents, and no leftover of the killed run
+    # the same tables with the same contents, in another partitioning, and no leftover of the
+    # killed run: the hash splits (and every rule) depend on the rows alone
     assert snapshot(spark_dir) == before
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import descendants
 
 from ml import PROJECT_DIR
 
@@ -18,26 +19,6 @@ PORTS = {
     "SPARK_WORKER_WEBUI_PORT": "18081",
     "SPARK_THRIFT_PORT": "10010",
 }
-
-
-def descendants(roots: set[int]) -> set[int]:
-    """`roots` and every process below them."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (ValueError, OSError, IndexError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = set(), list(roots)
-    while todo:
-        pid = todo.pop()
-        if pid not in found:
-            found.add(pid)
-            todo.extend(children.get(pid, []))
-    return found
 
 
 @pytest.fixture

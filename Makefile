@@ -139,7 +139,8 @@ test: venv blas chromium lint ## lint; the pipeline on the small real dataset (T
 	$(TEST_ENV) $(HOLD) test-steps
 
 # The test pipeline runs beside the e2e tests (whose builds and cluster need no test build until they
-# compare with it: they wait for $(PIPELINE_STATUS)), then the unit and integration tests.
+# compare with it: they wait for its dbt build, or for $(PIPELINE_STATUS)), then the unit and
+# integration tests.
 test-steps:
 	$(call pytest_runs,echo running > $(PIPELINE_STATUS);,$(TEST_ENV) $(PIPELINE) --vars '$(TEST_VARS)' --report-dir $(TEST_REPORT_DIR) || status=$$?; echo $$status > $(PIPELINE_STATUS);)
 

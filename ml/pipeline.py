@@ -126,6 +126,8 @@ def run(chosen: Sequence[Step], state: Path, execute: Callable[[Step], None] = r
     seconds = {}
     for step in chosen:
         started = time.monotonic()
+        if step.keep_results:
+            step.keep_results.unlink(missing_ok=True)  # no results of an earlier build stay beside this one
         execute(step)
         if step.keep_results:
             shutil.copyfile(DBT_RUN_RESULTS, step.keep_results)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ml import PROJECT_DIR
+from ml import PROJECT_DIR, pipeline
 
 TESTS_DIR = Path(__file__).resolve().parent
 SMALL_DATA = Path(os.environ.get("MOVIELENS_DIR", PROJECT_DIR.parent / "shared" / "data" / "ml-latest-small"))
@@ -20,6 +20,8 @@ TEST_VARS = os.environ.get("MOVIELENS_TEST_VARS", "")
 # where make test keeps pytest's reports and the status of its pipeline (Makefile: TEST_RESULTS)
 TEST_RESULTS = Path(os.environ.get("MOVIELENS_TEST_RESULTS", TEST_SPARK_DIR / "pytest"))
 PIPELINE_STATUS = TEST_RESULTS / "pipeline.status"
+# what the test pipeline writes once its dbt build is done
+DBT_BUILD_RESULTS = TEST_SPARK_DIR / pipeline.DBT_BUILD_RESULTS
 DBT = Path(sys.executable).parent / "dbt"
 UNCAPPED_VARS = "{rating_cap: null, split_seed: 1}"
 
@@ -65,12 +67,15 @@ def keys(frame, key_columns: list[str]) -> set[tuple]:
     return {tuple(row) for row in frame.select(*key_columns).collect()}
 
 
-def wait_for_test_build(timeout: float = 3600) -> None:
+def wait_for_test_build(marts_only: bool = False, timeout: float = 3600) -> None:
     """Return once the test build is there: make test runs its pipeline beside the e2e tests and
-    records how it ended in PIPELINE_STATUS ("running", then its exit code). No status file: a
-    build made some other way, taken as it is."""
+    records how it ended in PIPELINE_STATUS ("running", then its exit code). With `marts_only`,
+    once dbt's tables are built (the pipeline keeps the dbt build's results, DBT_BUILD_RESULTS)
+    while the ml steps may still run. No status file: a build made some other way, taken as it is."""
     deadline = time.monotonic() + timeout
     while PIPELINE_STATUS.is_file() and (status := PIPELINE_STATUS.read_text().strip()) == "running":
+        if marts_only and DBT_BUILD_RESULTS.is_file():
+            return
         if time.monotonic() > deadline:
             raise TimeoutError(f"the test pipeline still runs after {timeout:.0f} s ({PIPELINE_STATUS})")
         time.sleep(2)

@@ -158,15 +158,16 @@ def damaged_build(tmp_path_factory, run_dbt) -> Path:
             data_bytes = b"\xef\xbb\xbf" + data_bytes
         (data / name).write_bytes(data_bytes)
     spark_dir = tmp_path_factory.mktemp("damaged-warehouse")
-    # what the quarantine and the row accounting are built from, with their data tests (the unit
-    # tests do not read the files)
+    # what the quarantine and the row accounting are built from, and the quarantine's two tests
+    # (the other data tests and the unit tests check what the clean build checks)
     selection = (
-        "--select",
-        "+row_accounting",
-        "--indirect-selection",
-        "cautious",
-        "--exclude-resource-type",
-        "unit_test",
+        *(
+            "--select",
+            "+row_accounting",
+            "assert_quarantine_is_empty",
+            "assert_quarantine_share_within_limit",
+        ),
+        *("--indirect-selection", "empty", "--exclude-resource-type", "unit_test"),
     )
     result = run_dbt("build", *selection, spark_dir=spark_dir, data_dir=data)
     assert result.returncode == 0, result.stdout[-4000:]

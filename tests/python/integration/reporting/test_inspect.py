@@ -25,3 +25,22 @@ def test_recommend_shows_a_users_movies_and_recommendations(spark, table, capsys
 def test_recommend_explains_a_user_without_recommendations(spark, table, user, reason):
     with pytest.raises(UserError, match=reason):
         show_user(spark, user, project_vars())
+
+
+def test_similar_shows_a_movie_and_its_most_similar_movies(spark, table, capsys):
+    from ml.reporting.inspect import show_similar
+
+    show_similar(spark, 1, limit=3)
+    out = capsys.readouterr().out
+    assert out.startswith("movie 1: Toy Story (1995)") and "Most similar" in out
+    nearest = table("similar_movies").where("movie_id = 1 and rank = 1").first().similar_movie_id
+    title = table("movies").where(f"movie_id = {nearest}").first().title
+    assert title[:40] in out
+
+
+def test_similar_explains_a_movie_that_is_not_cleaned(spark):
+    from ml import UserError
+    from ml.reporting.inspect import show_similar
+
+    with pytest.raises(UserError, match="movie 999999 is not among the cleaned movies"):
+        show_similar(spark, 999_999)

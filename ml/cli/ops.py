@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ml import UserError
-from ml.cli.arguments import CommandTable, add_data_dir, add_spark, data_dir
+from ml.cli.arguments import CommandTable, add_data_dir, add_spark, data_dir, spark_session
 from ml.pipeline import STEPS
 from ml.tools.bench.original import ORIGINAL_ALS_BLOCKS, ORIGINAL_MAX_ITER, ORIGINAL_SOLVER
 from ml.tools.datasets import DATASETS
@@ -166,12 +166,9 @@ def run_bench(args: argparse.Namespace) -> None:
 def run_bench_original(args: argparse.Namespace) -> None:
     from ml.tools.bench.original import time_original
     from ml.warehouse.project import project_vars
-    from ml.warehouse.session import get_spark
 
     values = project_vars(args.vars)
-    spark = get_spark(
-        master=args.master, app_name="movielens-bench-original", jvm_blas=True, target=args.target
-    )
+    spark = spark_session(args, "bench-original", jvm_blas=True)
     results = time_original(spark, values, results_only=args.results_only)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
 

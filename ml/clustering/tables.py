@@ -40,13 +40,11 @@ def sweep_table(
 
 
 def movie_clusters(model: KMeansModel, train: DataFrame, test: DataFrame) -> DataFrame:
-    """Every cleaned movie (both splits) with its cluster under `model`."""
+    """Every cleaned movie (both splits, with the same columns) with its cluster under `model`."""
     from pyspark.sql import functions as F
 
     keep = ["title", "genres", "avg_rating", "split"]
-    movies = train.withColumn("split", F.lit("train")).unionByName(
-        test.withColumn("split", F.lit("test")), allowMissingColumns=True
-    )
+    movies = train.withColumn("split", F.lit("train")).unionByName(test.withColumn("split", F.lit("test")))
     return (
         model.transform(assemble_features(movies, keep=keep))
         .select("movie_id", *keep, F.col("prediction").cast("int").alias("cluster"))

@@ -53,10 +53,10 @@ RUN_ENV := MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
 ifdef MOVIELENS_DIR
 RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
 endif
-# make test's vars: the study's defaults with small grids (15 values of k, the last skipped; 6 ALS
+# make test's vars: the study's defaults with small grids (8 values of k, the last skipped; 6 ALS
 # configs, so successive halving has two rungs; 4 implicit configs and 3 reranking weights). Its
 # tests check mechanisms; the study's full grids run in make run and make bench.
-TEST_VARS := {kmeans_k_step: 100, als_ranks: [10, 20], als_reg_params: [0.05, 0.1, 0.2], implicit_ranks: [10, 20], implicit_alphas: [1, 10], rerank_popularity_weights: [0, 1, 4]}
+TEST_VARS := {kmeans_k_step: 200, als_ranks: [10, 20], als_reg_params: [0.05, 0.1, 0.2], implicit_ranks: [10, 20], implicit_alphas: [1, 10], rerank_popularity_weights: [0, 1, 4]}
 TEST_ENV := MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR) MOVIELENS_REPORT_DIR=$(abspath $(TEST_REPORT_DIR)) MOVIELENS_TEST_VARS='$(TEST_VARS)'
 # pytest's reports (JUnit XML), the log of its e2e run and the status of the test pipeline, which
 # the e2e tests wait for (tests/python/helpers.py), beside the test warehouse
@@ -169,7 +169,7 @@ bench: venv blas ## the whole pipeline timed per stage vs the original recipe (S
 lint: venv ## ruff (Python) and sqlfluff (dbt SQL, sparksql dialect)
 	$(BIN)/ruff check ml tests
 	$(BIN)/ruff format --check ml tests
-	$(BIN)/sqlfluff lint models analyses tests
+	$(BIN)/sqlfluff lint --processes 2 models analyses tests
 
 format: venv ## apply ruff's and sqlfluff's fixes
 	$(BIN)/ruff check --fix ml tests

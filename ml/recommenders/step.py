@@ -15,7 +15,7 @@ from ml.recommenders.evaluation import METRICS_SCHEMA, clip_rating, model_metric
 from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predict_ratings
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
-from ml.recommenders.top_n import most_similar, top_unseen, top_unseen_by_score
+from ml.recommenders.top_n import most_similar, top_unseen_by_score, top_unseen_lists
 from ml.settings import RANKING, RATING_MODELS, AlsStepSettings, ListSettings
 from ml.warehouse import catalog
 from ml.warehouse.tables import content_hash, frame_from_rows
@@ -100,7 +100,9 @@ def choose(fitted: dict[str, Fitted], settings: AlsStepSettings) -> tuple[str, s
 
 def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, DataFrame]:
     """Every model's and baseline's top-N unseen movies for every train user, cached."""
-    lists = {name: top_unseen(fit.scorer, data.train, top_n, "user").cache() for name, fit in fitted.items()}
+    lists = {
+        name: top_unseen_lists(fit.scorer, data.train, top_n, "user").cache() for name, fit in fitted.items()
+    }
     bias = data.biases[0]
     lists["bias_baseline"] = top_unseen_by_score(
         bias.movie_bias.withColumnRenamed("movie_bias", "score"), data.train, top_n
@@ -170,7 +172,7 @@ def recommendation_tables(
         predicted = predict_ratings(fitted[rating_model].scorer, pairs)
         return predicted.withColumn("predicted_rating", clip_rating("prediction")).drop("prediction")
 
-    audiences = top_unseen(fitted[recommender].scorer, data.train, settings.lists.top_n, "movie")
+    audiences = top_unseen_lists(fitted[recommender].scorer, data.train, settings.lists.top_n, "movie")
     similar = most_similar(movie_factors(fitted[recommender].model), settings.similar_movies)
     return {
         "user_recommendations": with_predicted_rating(user_lists)

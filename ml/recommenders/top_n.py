@@ -1,6 +1,7 @@
-"""Top-N lists that leave out what a user rated in train: from an ALSModel in Spark (every user's
-movies, every movie's users), from collected factors on the driver (the searches' validation
-users), from a fixed score per movie (the baselines), and each movie's most similar movies."""
+"""Top-N lists that leave out what a user rated in train: from an ALSModel's factors (every user's
+movies, every movie's users), scored on the driver with numpy when they fit there and in Spark
+when they do not; from a fixed score per movie (the baselines); and each movie's most similar
+movies."""
 
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
 # n + FIRST_EXTRA; an id left with fewer than n unseen asks again for TOP_K_GROWTH times as many
 FIRST_EXTRA = 64
 TOP_K_GROWTH = 4
-# the similarity of every movie with every other (or the scores of every user for every movie),
-# this many rows at a time
+# the similarity of every movie with every other, this many rows at a time
 BLOCK_ROWS = 2048
+# the scores of every user for every movie (or the other way round) on the driver, this many at a
+# time (8 bytes each), and the most the factors and train's pairs may take there: beyond, in Spark
+SCORE_BLOCK_CELLS = 2**24
+DRIVER_SCORING_BYTES = 4 * 2**30
 
 
 def _union(frames: list[DataFrame]) -> DataFrame:
@@ -182,25 +186,60 @@ def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
 
 
 def local_top_unseen(
-    users: Factors, movies: Factors, seen: pd.DataFrame, k: int
+    sources: Factors, targets: Factors, seen: pd.DataFrame, k: int, side: str = "user"
 ) -> list[tuple[int, int, int, float]]:
-    """(user_id, rank, movie_id, score): for each user of `seen` (user_id, movie_id: what the user
-    rated) who has factors, the k best-scored movies the user did not rate, ties to the smaller
-    movie id. top_unseen's lists, from collected factors scored with numpy in blocks of users:
-    for the validation users of a search, matrix products instead of Spark jobs."""
-    user_ids, user_matrix = users
-    movie_ids, movie_matrix = movies
-    row_of = {user: row for row, user in enumerate(user_ids)}
-    column_of = {movie: column for column, movie in enumerate(movie_ids)}
-    seen_movies = seen.groupby("user_id")["movie_id"].agg(list)
-    ranked_users = np.array(sorted(set(seen_movies.index) & set(row_of)))
-    rows = []
-    for start in range(0, len(ranked_users), BLOCK_ROWS):
-        block = ranked_users[start : start + BLOCK_ROWS]
-        scores = user_matrix[[row_of[user] for user in block]] @ movie_matrix.T
-        for row, user in enumerate(block):
-            scores[row, [column_of[movie] for movie in seen_movies[user] if movie in column_of]] = -np.inf
+    """(key, rank, other, score) for side 'user' (key user_id: `sources` are the users, `targets`
+    the movies) or 'movie' (the other way round): for each key id of `seen` (user_id, movie_id:
+    what was rated) that has factors, the k best-scored others it is not paired with in `seen`,
+    ties to the smaller id. top_unseen's lists, from collected factors scored with numpy in blocks
+    of rows: matrix products instead of Spark jobs."""
+    key, other = SIDES[side]
+    source_ids, source_matrix = sources
+    target_ids, target_matrix = targets
+    rows, columns = (
+        _positions(source_ids, seen[key].to_numpy()),
+        _positions(target_ids, seen[other].to_numpy()),
+    )
+    known = (rows >= 0) & (columns >= 0)
+    order = np.argsort(rows[known], kind="stable")
+    rows, columns = rows[known][order], columns[known][order]
+    ranked = np.unique(rows)
+    block_rows = max(1, SCORE_BLOCK_CELLS // max(len(target_ids), 1))
+    lists = []
+    for start in range(0, len(ranked), block_rows):
+        block = ranked[start : start + block_rows]
+        scores = source_matrix[block] @ target_matrix.T
+        # the block's seen pairs: `ranked` is sorted and holds every seen row, so they are contiguous
+        first, last = np.searchsorted(rows, block[0], "left"), np.searchsorted(rows, block[-1], "right")
+        scores[np.searchsorted(block, rows[first:last]), columns[first:last]] = -np.inf
         for row, best in enumerate(best_columns(scores, k)):
-            for rank, column in enumerate(best, start=1):
-                rows.append((int(block[row]), rank, int(movie_ids[column]), float(scores[row, column])))
-    return rows
+            source = int(source_ids[block[row]])
+            lists.extend(
+                (source, rank, int(target_ids[column]), float(scores[row, column]))
+                for rank, column in enumerate(best, start=1)
+            )
+    return lists
+
+
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The position of each of `ids` in `sorted_ids`, -1 where it is missing."""
+    if len(sorted_ids) == 0:
+        return np.full(len(ids), -1)
+    positions = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return np.where(sorted_ids[positions] == ids, positions, -1)
+
+
+def top_unseen_lists(model: ALSModel, train: DataFrame, n: int, side: str) -> DataFrame:
+    """top_unseen's lists (key, rank, other, score as float), on the driver from the collected
+    factors when they and train's pairs fit in DRIVER_SCORING_BYTES, else in Spark."""
+    from ml.recommenders.factors import factor_arrays
+
+    key, other = SIDES[side]
+    pairs = train.count()
+    cells = model.userFactors.count() + model.itemFactors.count()
+    if (cells * (model.rank + 1) + 2 * pairs) * 8 > DRIVER_SCORING_BYTES:
+        return top_unseen(model, train, n, side)
+    users, movies = factor_arrays(model)
+    sources, targets = (users, movies) if side == "user" else (movies, users)
+    lists = local_top_unseen(sources, targets, train.select(key, other).toPandas(), n, side)
+    return train.sparkSession.createDataFrame(lists, f"{key} int, rank int, {other} int, score float")

@@ -5,7 +5,9 @@ from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from ml.recommenders.factors import estimator
-from ml.recommenders.top_n import top_unseen
+from ml.recommenders.top_n import top_unseen, top_unseen_lists
+
+SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
 
 
 @pytest.fixture(scope="module")
@@ -14,49 +16,62 @@ def small_model(table):
     return estimator(rank=8, reg_param=0.1, max_iter=5, seed=0, blocks=2).fit(train), train
 
 
-def brute_force_top(model, train, n, key, other):
-    """Score every pair, drop the train pairs, keep the n best: what top_unseen must match."""
-    users = train.select("user_id").distinct()
-    movies = train.select("movie_id").distinct()
-    scored = model.transform(users.crossJoin(movies)).join(train, ["user_id", "movie_id"], "left_anti")
-    rank = F.row_number().over(Window.partitionBy(key).orderBy(F.desc("prediction"), F.asc(other)))
-    return {
-        (row[key], row["rank"], row[other])
-        for row in scored.withColumn("rank", rank).where(F.col("rank") <= n).collect()
-    }
+@pytest.fixture(scope="module")
+def brute_force(small_model):
+    """side -> {(key, rank): (other, score)}: every pair scored, the train pairs dropped, the 5 best
+    kept; what the lists must match."""
+    model, train = small_model
+    scored = (
+        model.transform(train.select("user_id").distinct().crossJoin(train.select("movie_id").distinct()))
+        .join(train, ["user_id", "movie_id"], "left_anti")
+        .cache()
+    )
+    lists = {}
+    for side, (key, other) in SIDES.items():
+        rank = F.row_number().over(Window.partitionBy(key).orderBy(F.desc("prediction"), F.asc(other)))
+        best = scored.withColumn("rank", rank).where(F.col("rank") <= 5).collect()
+        lists[side] = {(row[key], row["rank"]): (row[other], row["prediction"]) for row in best}
+    return lists
 
 
 @pytest.mark.parametrize(
-    ("side", "key", "other", "first_extra"),
+    ("side", "first_extra"),
     [
-        ("user", "user_id", "movie_id", 64),
-        ("movie", "movie_id", "user_id", 64),
+        ("user", 64),
+        ("movie", 64),
         # first requests too short for most ids: they must ask again, up to every candidate
-        ("user", "user_id", "movie_id", 0),
-        ("movie", "movie_id", "user_id", 0),
+        ("user", 0),
+        ("movie", 0),
     ],
 )
-def test_top_unseen_matches_scoring_every_pair(small_model, side, key, other, first_extra):
+def test_spark_lists_match_scoring_every_pair(small_model, brute_force, side, first_extra):
     model, train = small_model
+    key, other = SIDES[side]
     ours = top_unseen(model, train, 5, side, first_extra=first_extra)
-    assert {(row[key], row["rank"], row[other]) for row in ours.collect()} == brute_force_top(
-        model, train, 5, key, other
-    )
+    expected = {(*position, best[0]) for position, best in brute_force[side].items()}
+    assert {(row[key], row["rank"], row[other]) for row in ours.collect()} == expected
     # every id of train gets its list, whatever its number of ratings
     assert ours.select(key).distinct().count() == train.select(key).distinct().count()
 
 
-def test_local_top_unseen_gives_top_unseens_lists(small_model):
-    from ml.recommenders.factors import factor_arrays
-    from ml.recommenders.top_n import local_top_unseen
-
+@pytest.mark.parametrize("side", SIDES)
+def test_driver_lists_match_scoring_every_pair(small_model, brute_force, side):
     model, train = small_model
-    spark_lists = top_unseen(model, train, 10, "user").collect()
-    local = local_top_unseen(*factor_arrays(model), train.select("user_id", "movie_id").toPandas(), 10)
-    ours = {(user, rank): (movie, score) for user, rank, movie, score in local}
-    assert set(ours) == {(row.user_id, row.rank) for row in spark_lists}
-    for row in spark_lists:
-        movie, score = ours[(row.user_id, row.rank)]
-        # the same movie, or one whose score ties it within float32 rounding (Spark scores in float)
-        assert movie == row.movie_id or abs(score - row.score) < 1e-4
-        assert score == pytest.approx(row.score, abs=1e-4)
+    key, other = SIDES[side]
+    ours = {
+        (row[key], row["rank"]): (row[other], row["score"])
+        for row in top_unseen_lists(model, train, 5, side).collect()
+    }
+    assert set(ours) == set(brute_force[side])
+    for position, (expected, expected_score) in brute_force[side].items():
+        found, score = ours[position]
+        # numpy scores in double, Spark in float: the same id, or one that ties it within float rounding
+        assert found == expected or score == pytest.approx(expected_score, abs=1e-4)
+        assert score == pytest.approx(expected_score, abs=1e-4)
+
+
+def test_lists_too_large_for_the_driver_are_made_in_spark(small_model, monkeypatch):
+    model, train = small_model
+    monkeypatch.setattr("ml.recommenders.top_n.DRIVER_SCORING_BYTES", 0)
+    lists = top_unseen_lists(model, train, 5, "user")
+    assert sorted(lists.collect()) == sorted(top_unseen(model, train, 5, "user").collect())

@@ -12,7 +12,7 @@ from ml.warehouse.project import project_vars
 
 @pytest.fixture(scope="module")
 def results(spark, table):
-    values = project_vars({**(yaml.safe_load(TEST_VARS) or {}), "kmeans_k_max": 110, "als_ranks": [10]})
+    values = project_vars({**(yaml.safe_load(TEST_VARS) or {}), "kmeans_k_max": 210, "als_ranks": [10]})
     return time_original(spark, values)
 
 

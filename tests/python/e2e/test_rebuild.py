@@ -1,9 +1,9 @@
 """Builds in a scratch warehouse with other vars (every user's ratings: rating_cap null; another
 split_seed) and other partitioning: the cap's rules keep everyone and the seed moves movies; a
-rebuild killed with SIGKILL in the middle of a table write leaves every table readable and
-unchanged, and a rerun, in the default partitioning, gives every table again to the last row; a
-second build on the same warehouse is refused at once, naming the first (ml's own writes:
-integration/warehouse/test_tables.py)."""
+rebuild holds the warehouse (a second build and an ml step beside it are refused at once, naming
+it); killed with SIGKILL in the middle of a table write, it leaves every table readable and
+unchanged, and a rerun, in the default partitioning, gives every table again to the last row
+(ml's own writes: integration/warehouse/test_tables.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -106,48 +107,77 @@ def test_another_seed_moves_movies_between_sides(spark, table, built):
     assert abs(len(seed_1_train) / 2_269 - 0.8) <= 0.02
 
 
-def test_sigkill_mid_write_keeps_every_table_and_a_rerun_finishes(built, tmp_path):
-    spark_dir, before = built
+@dataclass
+class KilledRebuild:
+    """A rebuild on the built warehouse: a second build and an ml step tried while it ran, then it
+    killed with SIGKILL in the middle of a table write, the tables read, and a rerun."""
+
+    pid: int
+    second: subprocess.CompletedProcess
+    second_seconds: float
+    ml: subprocess.CompletedProcess
+    still_running: bool
+    being_written: list[str]
+    returncode: int
+    after_kill: dict[str, str]
+    rerun: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="module")
+def killed_rebuild(built, tmp_path_factory) -> KilledRebuild:
+    spark_dir, _ = built
+    scratch = tmp_path_factory.mktemp("rebuild")
     schema_dir = spark_dir / "warehouse" / "movielens.db"
-    build = dbt_build(spark_dir, tmp_path)
+    lock = spark_dir / "metastore.lock"
+    build = dbt_build(spark_dir, scratch / "killed")
     try:
-        # the first table being written beside its current version
+        wait_for(lambda: lock.exists() and lock.read_text().startswith(f"{build.pid} "), 120, "the lock")
+        started = time.monotonic()
+        second = dbt_build(spark_dir, scratch / "second")
+        second_output = second.communicate(timeout=120)[0]
+        second_seconds = time.monotonic() - started
+        ml = ml_run("kmeans", spark_dir=spark_dir, timeout=120)
+        still_running = build.poll() is None
+        # a table being written beside its current version
         wait_for(lambda: any(schema_dir.glob("*__dbt_new_*")), 600, "a table write")
         being_written = sorted(path.name for path in schema_dir.glob("*__dbt_new_*"))
     finally:
         os.killpg(build.pid, signal.SIGKILL)
         build.wait()
-    assert build.returncode == -signal.SIGKILL
     # every table as it was; a half-written new one may sit beside them until the rerun
     after_kill = {name: value for name, value in snapshot(spark_dir).items() if "__dbt_new_" not in name}
-    assert after_kill == before, f"killed while writing {being_written}"
+    rerun = dbt_build(spark_dir, scratch / "rerun")
+    rerun_output = rerun.communicate(timeout=900)[0]
+    return KilledRebuild(
+        build.pid,
+        subprocess.CompletedProcess(second.args, second.returncode, second_output),
+        second_seconds,
+        ml,
+        still_running,
+        being_written,
+        build.returncode,
+        after_kill,
+        subprocess.CompletedProcess(rerun.args, rerun.returncode, rerun_output),
+    )
 
-    rerun = dbt_build(spark_dir, tmp_path / "rerun")
-    output = rerun.communicate(timeout=900)[0]
-    assert rerun.returncode == 0, output[-3000:]
+
+def test_sigkill_mid_write_keeps_every_table_and_a_rerun_finishes(built, killed_rebuild):
+    spark_dir, before = built
+    assert killed_rebuild.returncode == -signal.SIGKILL
+    assert killed_rebuild.after_kill == before, f"killed while writing {killed_rebuild.being_written}"
+    assert killed_rebuild.rerun.returncode == 0, killed_rebuild.rerun.stdout[-3000:]
     # the same tables with the same contents, in another partitioning, and no leftover of the
     # killed run: the hash splits (and every rule) depend on the rows alone
     assert snapshot(spark_dir) == before
 
 
-def test_second_build_is_refused_naming_the_first(built, tmp_path):
+def test_second_build_is_refused_naming_the_first(built, killed_rebuild):
     spark_dir, _ = built
-    lock = spark_dir / "metastore.lock"
-    first = dbt_build(spark_dir, tmp_path / "first")
-    try:
-        wait_for(lambda: lock.exists() and lock.read_text().startswith(f"{first.pid} "), 120, "the lock")
-        started = time.monotonic()
-        second = dbt_build(spark_dir, tmp_path / "second")
-        output = second.communicate(timeout=120)[0]
-        seconds = time.monotonic() - started
-        ml = ml_run("kmeans", spark_dir=spark_dir, timeout=120)
-        assert first.poll() is None, "the first build must still be running"
-    finally:
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
-    message = f"{spark_dir} is in use by process {first.pid} ("
-    assert second.returncode != 0 and message in output, output[-3000:]
-    assert "dbt build" in output.split(message, 1)[1].splitlines()[0]
-    assert "Derby" in output and "XSDB6" not in output  # our message, not Derby's stack trace
-    assert seconds < 60  # stopped before any Spark work
+    second, ml = killed_rebuild.second, killed_rebuild.ml
+    assert killed_rebuild.still_running, "the first build must still be running"
+    message = f"{spark_dir} is in use by process {killed_rebuild.pid} ("
+    assert second.returncode != 0 and message in second.stdout, second.stdout[-3000:]
+    assert "dbt build" in second.stdout.split(message, 1)[1].splitlines()[0]
+    assert "Derby" in second.stdout and "XSDB6" not in second.stdout  # our message, not Derby's stack trace
+    assert killed_rebuild.second_seconds < 60  # stopped before any Spark work
     assert ml.returncode == 2 and message in ml.stderr, ml.stderr[-3000:]

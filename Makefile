@@ -80,11 +80,12 @@ help: ## list the targets
 java: ## check for Java 17+ (Spark 4 needs it)
 	@$(PYTHON) -m ml check --java-only
 
-# ml/dbt_plugin holds the dbt plugin that takes the warehouse's lock (ml/lock.py); dbt finds plugins
-# among the top-level modules on the path, so a .pth file puts that folder there
+# ml/dbt_plugin holds the dbt plugin that takes the warehouse's lock (ml/warehouse/lock.py); dbt
+# finds plugins among the top-level modules on the path, so a .pth file puts that folder there.
+# --no-compile: modules compile on their first import instead (the install takes 10 s less)
 $(VENV)/.installed: pyproject.toml requirements.lock | java
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -c requirements.lock -e '.[dev]'
 	echo "$(CURDIR)/ml/dbt_plugin" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/movielens-dbt-plugin.pth"
 	@touch $@
 

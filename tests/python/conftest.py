@@ -36,6 +36,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if kind not in KINDS:
             raise pytest.UsageError(f"{item.nodeid}: a test lives in tests/python/{{{','.join(KINDS)}}}/")
         item.add_marker(kind)
+    # the modules that compare with the test build run last, a module's tests together: by then
+    # the test pipeline beside them has built what they read, and none of them waits for it
+    items.sort(key=lambda item: item.get_closest_marker("reads_test_build") is not None)
 
 
 @pytest.fixture(scope="session")

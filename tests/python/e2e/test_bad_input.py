@@ -20,6 +20,8 @@ from helpers import SMALL_DATA, warehouse_table
 from ml import PROJECT_DIR
 from ml.tools.data_files import expected_headers
 
+pytestmark = pytest.mark.reads_test_build
+
 FILES = ("movies.csv", "ratings.csv", "tags.csv", "links.csv")
 
 

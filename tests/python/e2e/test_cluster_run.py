@@ -1,7 +1,7 @@
 """The pipeline on a real Spark cluster: `make cluster-up` (standalone master, worker, Thrift Server),
 `make cluster-run` on the small dataset with the test build's vars (dbt through the Thrift Server,
-then the first ml step, kmeans, on the master), `make cluster-down`; its tables against the
-session-mode build of `make test`.
+then the first ml step, kmeans, on the master, with a two-k sweep), `make cluster-down`; its tables
+against the session-mode build of `make test`.
 
 The cluster gets ports and a state folder of its own (.spark/cluster-test), so a cluster of
 `make cluster-up` may be running beside it. While it runs, `ss -ltnp` is sampled every second: every
@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import TEST_VARS, descendants
 
 from ml import PROJECT_DIR
 from ml.warehouse.catalog import KMEANS
+
+pytestmark = pytest.mark.reads_test_build
 
 CLUSTER_DIR = PROJECT_DIR / ".spark" / "cluster-test"
 
@@ -43,13 +46,22 @@ PORTS = {
 PIPELINE_TIMEOUT_SECONDS = 1800
 
 
+# the test build's vars, whose dbt tables the cluster's must equal row for row, with a sweep of two
+# values of k: the k-means step shows its route here (fitted on the master, written and registered
+# through the Thrift Server); its figures are the session-mode step's, tested there
+CLUSTER_VARS = yaml.safe_dump(
+    {**(yaml.safe_load(TEST_VARS) or {}), "kmeans_k_min": 10, "kmeans_k_max": 310, "kmeans_k_step": 300},
+    default_flow_style=True,
+    width=1_000,  # one line: a make variable
+).strip()
+
+
 def make(*targets: str, **kwargs) -> subprocess.Popen:
     environment = {**os.environ, **PORTS, "MOVIELENS_DIR": os.environ["MOVIELENS_DIR"]}
-    # the test build's vars: its tables are what the cluster's are compared with
     variables = [
         f"CLUSTER_SPARK_DIR={CLUSTER_DIR}",
         f"CLUSTER_REPORT_DIR={CLUSTER_DIR / 'report'}",
-        f"VARS={TEST_VARS}",
+        f"VARS={CLUSTER_VARS}",
         # the models only: the data tests and the SQL rules' unit tests ran on the same SQL in
         # session mode (the tests of the ml tables do run through the Thrift Server)
         "DBT_ARGS=--exclude-resource-type test --exclude-resource-type unit_test",
@@ -144,7 +156,7 @@ def cluster_run() -> Iterator[ClusterRun]:
         second_up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         second_up_output = second_up.communicate(timeout=600)[0]
         rerun = subprocess.run(
-            [sys.executable, "-m", "ml", "kmeans", "--target", "thrift", "--vars", TEST_VARS],
+            [sys.executable, "-m", "ml", "kmeans", "--target", "thrift", "--vars", CLUSTER_VARS],
             env={
                 **os.environ,
                 **PORTS,
@@ -198,23 +210,27 @@ def test_every_service_listens_on_loopback_only(cluster_run):
     assert {address for address, _ in cluster_run.sockets} == {"127.0.0.1"}, sorted(cluster_run.sockets)
 
 
-def same_shape(cluster_run, spark, table, name):
-    """(the table on the cluster, in session mode), once both are found with the same columns,
-    types and row count."""
+def on_cluster(cluster_run, spark, name):
     assert name in cluster_run.locations, f"{name} missing on the Thrift Server"
-    on_cluster = spark.read.parquet(cluster_run.locations[name])
-    in_session = table(name)
-    assert on_cluster.schema.simpleString() == in_session.schema.simpleString()
-    assert on_cluster.count() == in_session.count()
-    return on_cluster, in_session
+    return spark.read.parquet(cluster_run.locations[name])
 
 
 @pytest.mark.parametrize("name", dbt_tables())
 def test_dbt_table_equals_session_mode(cluster_run, spark, table, name):
-    on_cluster, in_session = same_shape(cluster_run, spark, table, name)
-    assert on_cluster.exceptAll(in_session).isEmpty() and in_session.exceptAll(on_cluster).isEmpty()
+    built, in_session = on_cluster(cluster_run, spark, name), table(name)
+    assert built.schema.simpleString() == in_session.schema.simpleString()
+    assert built.count() == in_session.count()
+    assert built.exceptAll(in_session).isEmpty() and in_session.exceptAll(built).isEmpty()
 
 
 @pytest.mark.parametrize("name", KMEANS.writes)
-def test_ml_table_has_session_modes_shape(cluster_run, spark, table, name):
-    same_shape(cluster_run, spark, table, name)
+def test_ml_table_has_session_modes_columns(cluster_run, spark, table, name):
+    assert on_cluster(cluster_run, spark, name).schema.simpleString() == table(name).schema.simpleString()
+
+
+def test_ml_tables_hold_the_two_k_sweep_and_every_movie(cluster_run, spark, table):
+    sweep = on_cluster(cluster_run, spark, "kmeans_sweep").collect()
+    assert sorted(row.k for row in sweep) == [10, 310]
+    selected = [row.k for row in sweep if row.is_selected]
+    assert len(selected) == 1 and on_cluster(cluster_run, spark, "cluster_profiles").count() == selected[0]
+    assert on_cluster(cluster_run, spark, "movie_clusters").count() == table("movie_clusters").count()

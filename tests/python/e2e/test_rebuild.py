@@ -21,6 +21,8 @@ from helpers import UNCAPPED_VARS, dbt_command, environment, keys, ml_run, wareh
 
 from ml import PROJECT_DIR
 
+pytestmark = pytest.mark.reads_test_build
+
 # every table of the schema: row count and content hash, read through the metastore
 SNAPSHOT = """
 import json, sys

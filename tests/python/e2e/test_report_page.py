@@ -14,6 +14,8 @@ from helpers import wait_for_test_build
 from ml import PROJECT_DIR
 from ml.reporting.page import IMAGE_DIR, PAGE, SECTIONS
 
+pytestmark = pytest.mark.reads_test_build
+
 REPORT_DIR = Path(os.environ.get("MOVIELENS_REPORT_DIR", PROJECT_DIR / "reports" / "test"))
 
 

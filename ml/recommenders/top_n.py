@@ -232,6 +232,8 @@ def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
 def top_unseen_lists(model: ALSModel, train: DataFrame, n: int, side: str) -> DataFrame:
     """top_unseen's lists (key, rank, other, score as float), on the driver from the collected
     factors when they and train's pairs fit in DRIVER_SCORING_BYTES, else in Spark."""
+    import pandas as pd
+
     from ml.recommenders.factors import factor_arrays
 
     key, other = SIDES[side]
@@ -242,4 +244,7 @@ def top_unseen_lists(model: ALSModel, train: DataFrame, n: int, side: str) -> Da
     users, movies = factor_arrays(model)
     sources, targets = (users, movies) if side == "user" else (movies, users)
     lists = local_top_unseen(sources, targets, train.select(key, other).toPandas(), n, side)
-    return train.sparkSession.createDataFrame(lists, f"{key} int, rank int, {other} int, score float")
+    frame = pd.DataFrame(lists, columns=[key, "rank", other, "score"]).astype(
+        {key: "int32", "rank": "int32", other: "int32", "score": "float32"}
+    )
+    return train.sparkSession.createDataFrame(frame, f"{key} int, rank int, {other} int, score float")

@@ -9,8 +9,13 @@ ANALYSES = ("movies_without_ratings", "ratings_lost_to_no_genre", "cleaning_prev
 
 @pytest.fixture(scope="module")
 def compiled(run_dbt, tmp_path_factory) -> Path:
+    # no relation cache to fill: the analyses compile without opening a Spark session
     result = run_dbt(
-        "compile", "--select", "resource_type:analysis", spark_dir=tmp_path_factory.mktemp("compile")
+        "compile",
+        "--no-populate-cache",
+        "--select",
+        "resource_type:analysis",
+        spark_dir=tmp_path_factory.mktemp("compile"),
     )
     assert result.returncode == 0, result.stdout[-3000:]
     target = Path(result.args[result.args.index("--target-path") + 1])

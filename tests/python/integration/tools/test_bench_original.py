@@ -12,7 +12,8 @@ from ml.warehouse.project import project_vars
 
 @pytest.fixture(scope="module")
 def results(spark, table):
-    values = project_vars({**(yaml.safe_load(TEST_VARS) or {}), "kmeans_k_max": 210, "als_ranks": [10]})
+    slice_vars = {"kmeans_k_min": 10, "kmeans_k_max": 20, "kmeans_k_step": 10, "als_ranks": [10]}
+    values = project_vars({**(yaml.safe_load(TEST_VARS) or {}), **slice_vars})
     return time_original(spark, values)
 
 

@@ -5,9 +5,7 @@ from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from ml.recommenders.factors import estimator
-from ml.recommenders.top_n import top_unseen, top_unseen_lists
-
-SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
+from ml.recommenders.top_n import SIDES, top_unseen, top_unseen_lists
 
 
 @pytest.fixture(scope="module")

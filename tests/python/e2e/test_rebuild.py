@@ -36,8 +36,9 @@ json.dump({name: content_hash(spark.table(f"movielens.{name}")) for name in tabl
 
 
 # the row accounting, the split marts and what they are built from (not the EDA marts), with
-# UNCAPPED_VARS; the first build with its data tests (the unit tests are the same whatever the
-# vars), the rebuilds without
+# UNCAPPED_VARS; the first build with its singular tests, the rules these vars move (the generic
+# tests, keys and relationships, check the same SQL in the test build; the unit tests do not read
+# the vars), the rebuilds without tests
 MARTS = (
     "row_accounting",
     "kmeans_movies_train",
@@ -46,7 +47,14 @@ MARTS = (
     "als_ratings_test",
 )
 BUILD_ARGS = ("--vars", UNCAPPED_VARS, "--select", " ".join(f"+{mart}" for mart in MARTS))
-WITH_DATA_TESTS = ("--indirect-selection", "cautious", "--exclude-resource-type", "unit_test")
+WITH_RULE_TESTS = (
+    "--indirect-selection",
+    "cautious",
+    "--exclude",
+    "test_type:generic",
+    "--exclude-resource-type",
+    "unit_test",
+)
 WITHOUT_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
@@ -84,11 +92,11 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """The build with its data tests, in 3 shuffle partitions (the test build and the rebuilds below
+    """The build with its rules' tests, in 3 shuffle partitions (the test build and the rebuilds below
     have 16), and the snapshot of its warehouse."""
     spark_dir = tmp_path_factory.mktemp("rebuild-warehouse")
     scratch = tmp_path_factory.mktemp("dbt")
-    build = dbt_build(spark_dir, scratch, WITH_DATA_TESTS, SPARK_SHUFFLE_PARTITIONS="3")
+    build = dbt_build(spark_dir, scratch, WITH_RULE_TESTS, SPARK_SHUFFLE_PARTITIONS="3")
     output = build.communicate(timeout=900)[0]
     assert build.returncode == 0, output[-3000:]
     return spark_dir, snapshot(spark_dir)

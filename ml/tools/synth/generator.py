@@ -16,10 +16,11 @@ from ml.tools.data_files import REQUIRED_FILES
 from ml.tools.synth.links import write_links
 from ml.tools.synth.movies import make_movies
 from ml.tools.synth.output import MANIFEST, describe, existing_shape, write_csv, write_manifest
-from ml.tools.synth.popularity import sampling_weights
-from ml.tools.synth.ratings import RatedMovies, draw_taste, write_ratings
+from ml.tools.synth.popularity import Choosers, sampling_weights
+from ml.tools.synth.ratings import RatedMovies, write_ratings
 from ml.tools.synth.shape import check_spec
 from ml.tools.synth.tags import write_tags
+from ml.tools.synth.taste import draw_tastes
 from ml.tools.synth.users import make_users
 
 
@@ -36,13 +37,14 @@ def generate(
 
     movies = make_movies(rng, spec)
     write_csv(movies[["movieId", "title", "genres"]], out_dir / "movies.csv", header=True)
-    taste = draw_taste(rng, len(movies))
     users = make_users(rng, spec)
+    tastes = draw_tastes(rng, movies["weight"].to_numpy(), users.counts)
+    choosers = Choosers(users.counts, tastes.segment, tastes.tilt)
     rated = RatedMovies(
         ids=movies["movieId"].to_numpy(),
-        weight=sampling_weights(movies["weight"].to_numpy(), users.counts, spec),
+        weight=sampling_weights(movies["weight"].to_numpy(), choosers, spec),
         bias=movies["bias"].to_numpy(),
-        taste=taste,
+        tastes=tastes,
     )
     tally = write_ratings(rng, spec, out_dir / "ratings.csv", users, rated, progress, started)
     tags = write_tags(rng, spec, out_dir / "tags.csv", rated.weight, rated.ids, users.first_seen)

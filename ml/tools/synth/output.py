@@ -13,7 +13,9 @@ import pandas as pd
 
 from ml.tools.synth.shape import GENRE_MOVIES, NO_GENRES, SynthSpec, check_spec
 
-GENERATOR_VERSION = 1
+# raised whenever the same scale and seed give other files, so that a folder of an older
+# generator is written again, not reused (2: a user's choice of movies follows their taste)
+GENERATOR_VERSION = 2
 MANIFEST = "synth.json"
 
 

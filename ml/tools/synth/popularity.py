@@ -1,13 +1,16 @@
-"""Which movies each user rates: ml-25m's popularity curve, the draw of a user's distinct movies,
-and the sampling weights under which those draws give the curve back."""
+"""Which movies each user rates: ml-25m's popularity curve, the draw of a user's distinct movies
+(by popularity, tilted by their taste segment's), and the sampling weights under which those
+draws give the curve back."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from ml.tools.synth.shape import POPULARITY_KNOTS, SynthSpec
+from ml.tools.synth.taste import TILTED_UP_TO
 
 USERS_PER_CHUNK = 4_000
 # users above this many ratings draw their movies exactly (one pass over all movies each);
@@ -17,6 +20,19 @@ EXACT_DRAW_FROM = 1_000
 TAIL_THINNING = 0.8
 
 
+@dataclass(frozen=True)
+class Choosers:
+    """Users as the draw sees them: how many movies each rates, their taste segment, and the
+    segments' choice multipliers per movie (taste.Tastes.tilt)."""
+
+    counts: np.ndarray
+    segment: np.ndarray
+    tilt: np.ndarray
+
+    def part(self, users: slice | np.ndarray) -> Choosers:
+        return Choosers(self.counts[users], self.segment[users], self.tilt)
+
+
 def expected_ratings_by_rank(movies: int) -> np.ndarray:
     """Expected ratings of each of `movies` movies, most popular first, on ml-25m's curve."""
     fractions = np.arange(1, movies + 1) / movies
@@ -24,12 +40,12 @@ def expected_ratings_by_rank(movies: int) -> np.ndarray:
     return np.exp(np.interp(np.log(fractions), np.log(knots[:, 0]), np.log(knots[:, 1])))
 
 
-def sampling_weights(expected: np.ndarray, counts: np.ndarray, spec: SynthSpec) -> np.ndarray:
+def sampling_weights(expected: np.ndarray, choosers: Choosers, spec: SynthSpec) -> np.ndarray:
     """The weights users draw movies with: calibrated so that movies get about `expected`
     ratings each, and zero for as many movies as ml-25m has unrated (streams of their own, so the
     main stream of draws does not depend on them)."""
-    weight = calibrate_weights(expected, counts, spec.seed)
-    simulated = draw_counts(np.random.default_rng([spec.seed, 2]), counts, weight)
+    weight = calibrate_weights(expected, choosers, spec.seed)
+    simulated = draw_counts(np.random.default_rng([spec.seed, 2]), choosers, weight)
     make_unrated(weight, simulated, spec)
     return weight
 
@@ -45,7 +61,7 @@ def make_unrated(weight: np.ndarray, simulated: np.ndarray, spec: SynthSpec) -> 
 
 
 def calibrate_weights(
-    target: np.ndarray, counts: np.ndarray, seed: int, rounds: int = 4, bands: int = 100
+    target: np.ndarray, choosers: Choosers, seed: int, rounds: int = 4, bands: int = 100
 ) -> np.ndarray:
     """Sampling weights under which movies get about `target` ratings each.
 
@@ -54,9 +70,9 @@ def calibrate_weights(
     (0.5%). The draws of every tenth user are simulated and the weights corrected per band of
     popularity ranks, a few times over."""
     rng = np.random.default_rng([seed, 1])
-    sample = counts[::10]
-    factor = counts.sum() / sample.sum()
-    target = target / target.sum() * counts.sum()
+    sample = choosers.part(slice(None, None, 10))
+    factor = choosers.counts.sum() / sample.counts.sum()
+    target = target / target.sum() * choosers.counts.sum()
     ranked = np.flatnonzero(target > 0)[np.argsort(-target[target > 0], kind="stable")]
     band = np.minimum(
         (np.log(np.arange(1, len(ranked) + 1)) / math.log(max(len(ranked), 2)) * bands).astype(int),
@@ -80,21 +96,38 @@ def calibrate_weights(
     return weight
 
 
-def draw_counts(rng: np.random.Generator, counts: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Ratings per movie when users with these rating counts draw their movies, chunk by chunk."""
-    cumulative = np.cumsum(weight)
+def draw_counts(rng: np.random.Generator, choosers: Choosers, weight: np.ndarray) -> np.ndarray:
+    """Ratings per movie when these users draw their movies, chunk by chunk."""
     simulated = np.zeros(len(weight), dtype=np.int64)
-    for low in range(0, len(counts), USERS_PER_CHUNK):
-        _, movies = draw_movies(rng, counts[low : low + USERS_PER_CHUNK], cumulative, weight)
+    for low in range(0, len(choosers.counts), USERS_PER_CHUNK):
+        _, movies = draw_movies(rng, choosers.part(slice(low, low + USERS_PER_CHUNK)), weight)
         simulated += np.bincount(movies, minlength=len(weight))
     return simulated
 
 
 def draw_movies(
-    rng: np.random.Generator, counts: np.ndarray, cumulative: np.ndarray, weight: np.ndarray
+    rng: np.random.Generator, choosers: Choosers, weight: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(user index within the chunk, movie index) pairs: counts[u] distinct movies per user, each
-    drawn with probability proportional to its weight among those the user has not drawn yet."""
+    """(user index among `choosers`, movie index) pairs, segment by segment: each user's movies
+    drawn by `weight` times their segment's choice multipliers (by `weight` alone for users of
+    more than TILTED_UP_TO ratings)."""
+    users_parts, movies_parts = [], []
+    segment = np.where(choosers.counts > TILTED_UP_TO, -1, choosers.segment)  # -1: popularity alone
+    for group in np.unique(segment):
+        members = np.flatnonzero(segment == group)
+        tilted = weight if group < 0 else weight * choosers.tilt[group]
+        users, movies = draw_distinct(rng, choosers.counts[members], tilted)
+        users_parts.append(members[users])
+        movies_parts.append(movies)
+    return np.concatenate(users_parts), np.concatenate(movies_parts)
+
+
+def draw_distinct(
+    rng: np.random.Generator, counts: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(user index, movie index) pairs: counts[u] distinct movies per user, each drawn with
+    probability proportional to its weight among those the user has not drawn yet."""
+    cumulative = np.cumsum(weight)
     users_parts, movies_parts = [], []
     pending = np.flatnonzero(counts <= EXACT_DRAW_FROM)
     need = counts.copy()

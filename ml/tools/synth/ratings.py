@@ -14,29 +14,25 @@ import numpy as np
 import pandas as pd
 
 from ml.tools.synth.output import Tally, write_csv
-from ml.tools.synth.popularity import USERS_PER_CHUNK, draw_movies
+from ml.tools.synth.popularity import USERS_PER_CHUNK, Choosers, draw_movies
 from ml.tools.synth.shape import HALF_STARS_FROM, SynthSpec
+from ml.tools.synth.taste import Tastes
 from ml.tools.synth.users import Users
 
-TASTE_RANK = 12
 RATING_MEAN = 3.44
-USER_BIAS_SD, TASTE_SD, NOISE_SD = 0.45, 0.55, 0.62
+USER_BIAS_SD, NOISE_SD = 0.45, 0.62
 RATINGS_HEADER = "userId,movieId,rating,timestamp\n"
 
 
 @dataclass(frozen=True)
 class RatedMovies:
-    """What the draw needs of the movies (by movie index): ids, sampling weights, biases, tastes."""
+    """What the draw needs of the movies (by movie index): ids, sampling weights, biases, and
+    the tastes of movies and users."""
 
     ids: np.ndarray
     weight: np.ndarray
     bias: np.ndarray
-    taste: np.ndarray
-
-
-def draw_taste(rng: np.random.Generator, rows: int) -> np.ndarray:
-    """Taste vectors whose dot products (user x movie) have standard deviation TASTE_SD."""
-    return rng.standard_normal((rows, TASTE_RANK)) * math.sqrt(TASTE_SD / math.sqrt(TASTE_RANK))
+    tastes: Tastes
 
 
 def to_stars(score: np.ndarray, half_stars: np.ndarray) -> np.ndarray:
@@ -47,17 +43,20 @@ def to_stars(score: np.ndarray, half_stars: np.ndarray) -> np.ndarray:
 
 
 def rate_chunk(
-    rng: np.random.Generator, users: Users, low: int, high: int, movies: RatedMovies, cumulative: np.ndarray
+    rng: np.random.Generator, users: Users, low: int, high: int, movies: RatedMovies
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The ratings of users low..high-1 as rows of ratings.csv, with their movie indexes and stars."""
-    user, movie = draw_movies(rng, users.counts[low:high], cumulative, movies.weight)
+    choosers = Choosers(users.counts, movies.tastes.segment, movies.tastes.tilt).part(slice(low, high))
+    user, movie = draw_movies(rng, choosers, movies.weight)
     user_bias = USER_BIAS_SD * rng.standard_normal(high - low)
-    user_taste = draw_taste(rng, high - low)
+    user_taste = movies.tastes.of_users(rng, low, high)
+    taste = np.einsum("ij,ij->i", user_taste[user], movies.tastes.movies[movie])
     score = (
         RATING_MEAN
         + user_bias[user]
         + movies.bias[movie]
-        + np.einsum("ij,ij->i", user_taste[user], movies.taste[movie])
+        # users choose what their taste rates highly: centred, so that the mean rating stays ml-25m's
+        + (taste - taste.mean())
         + NOISE_SD * rng.standard_normal(len(user))
     )
     rater = user + low
@@ -90,11 +89,10 @@ def write_ratings(
     ratings written add up to."""
     path.write_text(RATINGS_HEADER)
     tally = Tally(np.zeros(len(movies.ids), dtype=np.int64))
-    cumulative = np.cumsum(movies.weight)
     chunks = math.ceil(spec.users / USERS_PER_CHUNK)
     for chunk in range(chunks):
         low, high = chunk * USERS_PER_CHUNK, min(spec.users, (chunk + 1) * USERS_PER_CHUNK)
-        frame, movie, stars = rate_chunk(rng, users, low, high, movies, cumulative)
+        frame, movie, stars = rate_chunk(rng, users, low, high, movies)
         write_csv(frame, path, header=False)
         tally.add(movie, stars)
         if chunk % 10 == 9 or chunk == chunks - 1:

@@ -84,13 +84,15 @@ java: ## check for Java 17+ (Spark 4 needs it)
 # finds plugins among the top-level modules on the path, so a .pth file puts that folder there.
 # The installed modules are byte-compiled once, on every core (pip's compile uses one): where
 # PYTHONDONTWRITEBYTECODE is set (this machine's image sets it), every dbt, ml and pytest process
-# would compile them again (dbt --version: 3.5 s without, 1.6 s with).
+# would compile them again (dbt --version: 3.5 s without, 1.6 s with). Then the Spark driver JVM's
+# class-data archive (ml/tools/jvm_archive.py): each driver starts ~5 s sooner.
 $(VENV)/.installed: pyproject.toml requirements.lock | java
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -c requirements.lock -e '.[dev]'
 	purelib="$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"; \
 	$(BIN)/python -m compileall -q -j 0 "$$purelib" >/dev/null; \
 	echo "$(CURDIR)/ml/dbt_plugin" > "$$purelib/movielens-dbt-plugin.pth"
+	$(BIN)/python -m ml jvm-archive || echo "note: no class-data archive; Spark's JVMs start without one"
 	@touch $@
 
 venv: $(VENV)/.installed ## create .venv with the pinned dependencies

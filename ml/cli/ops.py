@@ -141,6 +141,21 @@ def run_hold(args: argparse.Namespace) -> int:
     return subprocess.call(command)
 
 
+def add_jvm_archive_arguments(parser: argparse.ArgumentParser) -> None:
+    """None: the profile names the file."""
+
+
+def run_jvm_archive(args: argparse.Namespace) -> None:
+    from ml.tools.jvm_archive import write_archive
+
+    archive = write_archive()
+    if archive is None:
+        print("note: this JDK wrote no class-data archive; Spark's JVMs start without one")
+    else:
+        size = archive.stat().st_size / 2**20
+        print(f"ok: class-data archive of the Spark driver JVM in {archive} ({size:.0f} MiB)")
+
+
 def run_bench(args: argparse.Namespace) -> None:
     from ml.tools.bench import run as bench
     from ml.tools.bench.benchmarks_md import RESULTS_DIR
@@ -203,6 +218,15 @@ COMMANDS: CommandTable = {
         "naming this one.",
         add_hold_arguments,
         run_hold,
+    ),
+    "jvm-archive": (
+        "write the class-data archive that makes Spark's driver JVMs start faster (make venv runs it)",
+        "Starts a driver on a scratch warehouse that loads what the steps' drivers load (metastore, "
+        "Parquet, Arrow, ALS, k-means) and dumps those classes as it exits into the file the profile's "
+        "spark.driver.extraJavaOptions names (-XX:SharedArchiveFile). Run it again after changing the "
+        "installed jars or the JDK; without the file, the JVMs start as before.",
+        add_jvm_archive_arguments,
+        run_jvm_archive,
     ),
     "bench": (
         "time the whole pipeline stage by stage against the original recipe; write BENCHMARKS.md",

@@ -81,12 +81,9 @@ def get_spark(
     False gives the in-memory catalog on any target: a session for DataFrames and files by path
     that leaves the warehouse's metastore (and its lock) to others.
 
-    Relative paths in the profile (warehouse, Derby home, log config) are relative to the
-    project root, as they are for dbt, so the session is built from there. In local mode the
-    tasks run in the driver, so the executors' environment of the profile applies to it too.
+    In local mode the tasks run in the driver, so the executors' environment of the profile
+    applies to it too (build_session).
     """
-    from pyspark.sql import SparkSession
-
     target = target or default_target()
     own_metastore = metastore and not is_thrift(target)
     if own_metastore:
@@ -99,6 +96,14 @@ def get_spark(
     conf["spark.sql.catalogImplementation"] = "hive" if own_metastore else "in-memory"
     if jvm_blas:
         conf["spark.driver.extraJavaOptions"] += f" {JVM_BLAS_OPTIONS}"
+    return build_session(conf)
+
+
+def build_session(conf: dict[str, str]) -> SparkSession:
+    """The SparkSession of `conf`, built from the project root (the profile's relative paths are
+    relative to it, as they are for dbt)."""
+    from pyspark.sql import SparkSession
+
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     for key, value in conf.items():
         if key.startswith("spark.executorEnv."):

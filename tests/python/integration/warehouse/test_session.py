@@ -10,3 +10,12 @@ def test_live_session_uses_the_profile_warehouse(spark, table):
     assert Path(warehouse.removeprefix("file:")) == Path(spark_conf()["spark.sql.warehouse.dir"]).resolve()
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
     assert spark.catalog.tableExists(f"{schema()}.movies")
+
+
+def test_the_driver_jvm_starts_from_the_class_data_archive(spark):
+    from ml.tools.jvm_archive import USE_ARCHIVE, archive_path
+
+    arguments = list(spark._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+    named = [argument for argument in arguments if argument.startswith(USE_ARCHIVE)]
+    assert len(named) == 1, arguments
+    assert archive_path(named[0]).is_file(), f"{named[0]}: make venv writes it (python -m ml jvm-archive)"

@@ -39,10 +39,9 @@ def generate(
     write_csv(movies[["movieId", "title", "genres"]], out_dir / "movies.csv", header=True)
     users = make_users(rng, spec)
     tastes = draw_tastes(rng, movies["weight"].to_numpy(), users.counts)
-    choosers = Choosers(users.counts, tastes.segment, tastes.tilt)
     rated = RatedMovies(
         ids=movies["movieId"].to_numpy(),
-        weight=sampling_weights(movies["weight"].to_numpy(), choosers, spec),
+        weight=sampling_weights(movies["weight"].to_numpy(), Choosers.of(users.counts, tastes), spec),
         bias=movies["bias"].to_numpy(),
         tastes=tastes,
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ml.tools.synth.shape import POPULARITY_KNOTS, SynthSpec
-from ml.tools.synth.taste import TILTED_UP_TO
+from ml.tools.synth.taste import TILTED_UP_TO, Tastes
 
 USERS_PER_CHUNK = 4_000
 # users above this many ratings draw their movies exactly (one pass over all movies each);
@@ -28,6 +28,10 @@ class Choosers:
     counts: np.ndarray
     segment: np.ndarray
     tilt: np.ndarray
+
+    @classmethod
+    def of(cls, counts: np.ndarray, tastes: Tastes) -> Choosers:
+        return cls(counts, tastes.segment, tastes.tilt)
 
     def part(self, users: slice | np.ndarray) -> Choosers:
         return Choosers(self.counts[users], self.segment[users], self.tilt)

@@ -46,7 +46,7 @@ def rate_chunk(
     rng: np.random.Generator, users: Users, low: int, high: int, movies: RatedMovies
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The ratings of users low..high-1 as rows of ratings.csv, with their movie indexes and stars."""
-    choosers = Choosers(users.counts, movies.tastes.segment, movies.tastes.tilt).part(slice(low, high))
+    choosers = Choosers.of(users.counts, movies.tastes).part(slice(low, high))
     user, movie = draw_movies(rng, choosers, movies.weight)
     user_bias = USER_BIAS_SD * rng.standard_normal(high - low)
     user_taste = movies.tastes.of_users(rng, low, high)

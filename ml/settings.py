@@ -14,7 +14,8 @@ from typing import Any
 
 from ml import UserError
 
-ALS_SEARCHES = ("halving", "grid")
+# var als_search: how every factor-model family searches its grid (ml/recommenders/search.py)
+ALS_SEARCHES = ("staged", "grid")
 # var recommendation_model's default: whichever ranking model validates better
 RANKING = "ranking"
 RATING_MODELS = ("als", "bias_als")
@@ -85,15 +86,37 @@ class KMeansSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    """How every factor-model family searches its grid (var als_search: staged or grid) and on
+    how many of the fit part's ratings at most (var als_search_sample_ratings: a share of the
+    users holding about that many; null: all of them). The grid, the study's search, always fits
+    on all of them."""
+
+    kind: str = "staged"
+    sample_ratings: int | None = None
+
+    @classmethod
+    def from_vars(cls, values: dict[str, Any]) -> SearchSettings:
+        sample = values["als_search_sample_ratings"]
+        return cls(
+            kind=choice(values, "als_search", ALS_SEARCHES),
+            sample_ratings=None if sample is None else whole_number(values, "als_search_sample_ratings", 1),
+        )
+
+    def sample_limit(self) -> int | None:
+        """The most fit ratings the search fits on (None: all)."""
+        return self.sample_ratings if self.kind == "staged" else None
+
+
+@dataclass(frozen=True)
 class AlsSettings:
-    """The rating models' search (vars als_*, split_seed): the rank x regParam grid, searched by
-    successive halving or in full."""
+    """The rating models' search (vars als_*, split_seed): the rank x regParam grid."""
 
     ranks: tuple[int, ...]
     reg_params: tuple[float, ...]
     max_iter: int
     seed: int
-    search: str = "halving"
+    search: SearchSettings = SearchSettings()
 
     @classmethod
     def from_vars(cls, values: dict[str, Any]) -> AlsSettings:
@@ -102,7 +125,7 @@ class AlsSettings:
             reg_params=number_list(values, "als_reg_params", float),
             max_iter=whole_number(values, "als_max_iter", 1),
             seed=whole_number(values, "split_seed", 0),
-            search=choice(values, "als_search", ALS_SEARCHES),
+            search=SearchSettings.from_vars(values),
         )
 
     def grid(self) -> list[tuple[int, float]]:
@@ -129,7 +152,7 @@ class ListSettings:
 @dataclass(frozen=True)
 class RankingSettings:
     """The ranking models' search (vars implicit_*, rerank_popularity_weights, als_max_iter,
-    split_seed), scored by the lists of `lists`."""
+    split_seed, the search of als_search*), scored by the lists of `lists`."""
 
     ranks: tuple[int, ...]
     reg_params: tuple[float, ...]
@@ -138,6 +161,7 @@ class RankingSettings:
     max_iter: int
     seed: int
     lists: ListSettings
+    search: SearchSettings = SearchSettings()
 
     @classmethod
     def from_vars(cls, values: dict[str, Any]) -> RankingSettings:
@@ -149,6 +173,7 @@ class RankingSettings:
             max_iter=whole_number(values, "als_max_iter", 1),
             seed=whole_number(values, "split_seed", 0),
             lists=ListSettings.from_vars(values),
+            search=SearchSettings.from_vars(values),
         )
 
     def implicit_grid(self) -> list[tuple[int, float, float]]:
@@ -176,11 +201,11 @@ class BiasSettings:
 
 @dataclass(frozen=True)
 class AlsStepSettings:
-    """Everything the ALS step reads: the rating models' search, the ranking models' search, the
+    """Everything the ALS step reads: the rating models' search (`rating`), the ranking models', the
     biases' dampings, and what it writes (the recommender, the lists, similar movies per movie:
     vars recommendation_model, similar_movies)."""
 
-    search: AlsSettings
+    rating: AlsSettings
     ranking: RankingSettings
     biases: BiasSettings
     recommender: str
@@ -193,7 +218,7 @@ class AlsStepSettings:
     @classmethod
     def from_vars(cls, values: dict[str, Any]) -> AlsStepSettings:
         return cls(
-            search=AlsSettings.from_vars(values),
+            rating=AlsSettings.from_vars(values),
             ranking=RankingSettings.from_vars(values),
             biases=BiasSettings.from_vars(values),
             recommender=choice(values, "recommendation_model", RECOMMENDERS),

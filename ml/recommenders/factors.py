@@ -22,12 +22,15 @@ Factors = tuple[np.ndarray, np.ndarray]  # ids, and their factors as the rows of
 class Fitted:
     """A fitted model of the ALS step: `model` holds its own factors (similar movies come from
     them), `scorer` scores (user, movie) pairs and ranks (for bias-aware models: the factors with
-    the offsets, with_offsets), `points` are what chose it, `fingerprint` what it was fitted on."""
+    the offsets, with_offsets), `points` are what chose it, `fingerprint` what it was fitted on;
+    `search_model`, the chosen config's scorer as the search fitted it on the search's fit part
+    (when this run searched: bias-aware ALS's is the reranked model's base)."""
 
     model: ALSModel
     scorer: ALSModel
     points: list[Any]
     fingerprint: dict[str, Any]
+    search_model: ALSModel | None = None
 
 
 def estimator(

@@ -24,7 +24,9 @@ from ml.progress import Progress
 from ml.recommenders.baselines import BiasModel
 from ml.recommenders.evaluation import ranking_metrics
 from ml.recommenders.factors import Factors, Fitted, estimator, factor_arrays
-from ml.recommenders.rating_models import best_rating_config, residuals, with_bias
+from ml.recommenders.rating_models import TuningPoint, best_rating_config, residuals, with_bias
+from ml.recommenders.sampling import SearchParts, describe
+from ml.recommenders.search import most_fits, search
 from ml.recommenders.top_n import local_top_unseen
 from ml.settings import RankingSettings
 from ml.warehouse import artifacts
@@ -40,8 +42,9 @@ MODELS = (IMPLICIT, RERANKED)
 
 @dataclass
 class RankingPoint:
-    """A config's NDCG@k on the validation part. For reranked_bias_als, rank and reg_param are
-    bias-aware ALS's chosen config and alpha is None; for implicit_als, popularity_weight is None."""
+    """A config's NDCG@k on the validation part, fitted on `fit_ratings` ratings. For
+    reranked_bias_als, rank and reg_param are bias-aware ALS's chosen config and alpha is None;
+    for implicit_als, popularity_weight is None."""
 
     model: str
     rank: int
@@ -50,6 +53,7 @@ class RankingPoint:
     popularity_weight: float | None
     validation_ndcg: float
     fit_seconds: float
+    fit_ratings: int = 0
 
 
 def implicit_estimator(rank: int, reg_param: float, alpha: float, settings: RankingSettings, blocks: int):
@@ -100,12 +104,13 @@ def best_ranking_config(points: list[RankingPoint], model: str | None = None) ->
     )
 
 
-def ndcg_scorer(fit_part: DataFrame, validation_part: DataFrame, settings: RankingSettings) -> Callable:
+def ndcg_scorer(parts: SearchParts, settings: RankingSettings) -> Callable:
     """A function of (user factors, movie factors) giving the validation NDCG@top_n of the lists
     they make: each validation user's top-N unseen movies, what they rated in the fit part left
     out (local_top_unseen)."""
     from pyspark.sql import functions as F
 
+    fit_part, validation_part = parts.fit, parts.validation
     spark = fit_part.sparkSession
     validation_users = validation_part.select("user_id").distinct()
     # the lists are needed for the validation users only; their fit ratings mark what they saw
@@ -126,36 +131,43 @@ def ndcg_scorer(fit_part: DataFrame, validation_part: DataFrame, settings: Ranki
 
 
 def search_implicit_configs(
-    fit_part: DataFrame, ndcg: Callable, settings: RankingSettings, blocks: int, progress: Progress | None
+    parts: SearchParts, ndcg: Callable, settings: RankingSettings, blocks: int, progress: Progress | None
 ) -> list[RankingPoint]:
-    """Every implicit ALS config of the grid fitted on `fit_part`, scored by `ndcg`."""
+    """The implicit ALS configs settings.search picks (search.py), fitted on the fit part of
+    `parts`, scored by `ndcg`; in the order fitted."""
     points = []
-    for rank, reg_param, alpha in settings.implicit_grid():
+
+    def evaluate(config: tuple[int, float, float]) -> float:
+        rank, reg_param, alpha = config
         started = time.monotonic()
-        model = implicit_estimator(rank, reg_param, alpha, settings, blocks).fit(fit_part)
+        model = implicit_estimator(rank, reg_param, alpha, settings, blocks).fit(parts.fit)
         fit_seconds = time.monotonic() - started
         score = ndcg(*factor_arrays(model))
-        points.append(RankingPoint(IMPLICIT, rank, reg_param, alpha, None, score, round(fit_seconds, 3)))
+        seconds = round(fit_seconds, 3)
+        points.append(RankingPoint(IMPLICIT, rank, reg_param, alpha, None, score, seconds, parts.fit_ratings))
         if progress:
             progress.step(
                 f"implicit ALS rank {rank}, regParam {reg_param}, alpha {alpha:g}: validation "
                 f"NDCG@{settings.lists.top_n} {score:.4f}, fit {fit_seconds:.1f} s"
             )
+        return -score
+
+    search(settings.search.kind, settings.implicit_grid(), evaluate)
     return points
 
 
 def search_popularity_weights(
-    fit_part: DataFrame,
+    parts: SearchParts,
     ndcg: Callable,
     base: tuple[ALSModel, tuple[int, float]],
     settings: RankingSettings,
     progress: Progress | None,
 ) -> list[RankingPoint]:
-    """Every popularity weight on top of `base` (bias-aware ALS fitted on the fit part, with its
-    biases: with_bias; its rank and regParam), scored by `ndcg` on the collected factors."""
+    """Every popularity weight on top of `base` (bias-aware ALS fitted on the fit part of `parts`,
+    with its biases: with_bias; its rank and regParam), scored by `ndcg` on the collected factors."""
     base_model, (rank, reg_param) = base
     users, (movie_ids, movie_matrix) = factor_arrays(base_model)
-    fit_support = support(fit_part).toPandas().set_index("movie_id")["support"]
+    fit_support = support(parts.fit).toPandas().set_index("movie_id")["support"]
     movie_support = fit_support.reindex(movie_ids).fillna(0.0).to_numpy()
     points = []
     for weight in settings.popularity_weights:
@@ -163,7 +175,7 @@ def search_popularity_weights(
         weighted = movie_matrix.copy()
         weighted[:, -1] += weight * movie_support
         score = ndcg(users, (movie_ids, weighted))
-        points.append(RankingPoint(RERANKED, rank, reg_param, None, weight, score, 0.0))
+        points.append(RankingPoint(RERANKED, rank, reg_param, None, weight, score, 0.0, parts.fit_ratings))
         if progress:
             progress.step(
                 f"reranked bias-aware ALS, popularity weight {weight:g}: validation "
@@ -174,7 +186,7 @@ def search_popularity_weights(
 
 def fit_ranking_models(
     train: DataFrame,
-    parts: tuple[DataFrame, DataFrame],
+    parts: SearchParts,
     settings: RankingSettings,
     bias_als: Fitted,
     biases: tuple[BiasModel, BiasModel],
@@ -194,11 +206,15 @@ def fit_ranking_models(
         points = [RankingPoint(**point) for point in meta["tuning"]]
     else:
         points, seconds = _search(parts, settings, bias_als, biases[1], blocks)
+        started = time.monotonic()
         implicit, reranked = _refit(train, points, settings, bias_als, biases[0], blocks)
+        results = {
+            "tuning": [asdict(p) for p in points],
+            "tuning_seconds": seconds,
+            "refit_seconds": time.monotonic() - started,
+        }
         for step, model in ((IMPLICIT, implicit), (RERANKED, reranked)):
-            artifacts.save(
-                step, model, current, {"tuning": [asdict(p) for p in points], "tuning_seconds": seconds}
-            )
+            artifacts.save(step, model, current, results)
         print(f"ranking models: search took {seconds:.1f} s; models saved in {artifacts.artifacts_dir()}")
     return {
         IMPLICIT: Fitted(implicit, implicit, points, current),
@@ -207,7 +223,7 @@ def fit_ranking_models(
 
 
 def _search(
-    parts: tuple[DataFrame, DataFrame],
+    parts: SearchParts,
     settings: RankingSettings,
     bias_als: Fitted,
     fit_bias: BiasModel,
@@ -215,23 +231,32 @@ def _search(
 ) -> tuple[list[RankingPoint], float]:
     """Both models' configs on the fit part, scored on the validation part; and the seconds taken."""
     base = best_rating_config(bias_als.points)
+    grid = settings.implicit_grid()
+    fits = most_fits(settings.search.kind, grid)
     print(
-        f"ranking models: {len(settings.implicit_grid())} implicit ALS configs (ranks "
-        f"{list(settings.ranks)} x regParams {list(settings.reg_params)} x alphas {list(settings.alphas)}) "
-        f"and bias-aware ALS (rank {base.rank}, regParam {base.reg_param}) reranked with popularity weights "
-        f"{list(settings.popularity_weights)}, NDCG@{settings.lists.top_n} on the validation part"
+        f"ranking models: {len(grid)} implicit ALS configs (ranks {list(settings.ranks)} x regParams "
+        f"{list(settings.reg_params)} x alphas {list(settings.alphas)}, search {settings.search.kind}: at "
+        f"most {fits} fits) and bias-aware ALS (rank {base.rank}, regParam {base.reg_param}) reranked with "
+        f"popularity weights {list(settings.popularity_weights)}, NDCG@{settings.lists.top_n} on the "
+        f"validation part, {describe(parts)}"
     )
     started = time.monotonic()
-    fit_part = parts[0]
-    progress = Progress("ranking models", len(settings.implicit_grid()) + len(settings.popularity_weights))
-    base_als = estimator(base.rank, base.reg_param, settings.max_iter, settings.seed, blocks, False)
-    base_model = with_bias(base_als.fit(residuals(fit_part, fit_bias)), fit_bias)
-    ndcg = ndcg_scorer(*parts, settings)
-    points = search_implicit_configs(fit_part, ndcg, settings, blocks, progress)
-    points += search_popularity_weights(
-        fit_part, ndcg, (base_model, (base.rank, base.reg_param)), settings, progress
-    )
+    progress = Progress("ranking models", fits + len(settings.popularity_weights))
+    ndcg = ndcg_scorer(parts, settings)
+    points = search_implicit_configs(parts, ndcg, settings, blocks, progress)
+    base_model = bias_als.search_model or _bias_als_on(parts, base, fit_bias, settings, blocks)
+    base_config = (base.rank, base.reg_param)
+    points += search_popularity_weights(parts, ndcg, (base_model, base_config), settings, progress)
     return points, time.monotonic() - started
+
+
+def _bias_als_on(
+    parts: SearchParts, base: TuningPoint, fit_bias: BiasModel, settings: RankingSettings, blocks: int
+) -> ALSModel:
+    """Bias-aware ALS's chosen config fitted on the search's fit part (when its model was saved
+    and reused, so that its search's fit is not at hand)."""
+    als = estimator(base.rank, base.reg_param, settings.max_iter, settings.seed, blocks, False)
+    return with_bias(als.fit(residuals(parts.fit, fit_bias)), fit_bias)
 
 
 def _refit(

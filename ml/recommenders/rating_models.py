@@ -5,7 +5,6 @@ refits its best config on all of train; a saved model fitted on the same inputs 
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,8 @@ from ml.progress import Progress
 from ml.recommenders.baselines import BiasModel
 from ml.recommenders.evaluation import rating_errors
 from ml.recommenders.factors import Fitted, estimator, predict_ratings, with_offsets
-from ml.recommenders.search import search_rungs, survivors_of_rung, tuning_fits
+from ml.recommenders.sampling import SearchParts, describe
+from ml.recommenders.search import most_fits, search
 from ml.settings import AlsSettings
 from ml.warehouse import artifacts
 
@@ -27,13 +27,14 @@ LABELS = {"als": "ALS", "bias_als": "bias-aware ALS"}
 
 @dataclass
 class TuningPoint:
-    """A config's validation RMSE after its last rung (`iterations` = that rung's maxIter)."""
+    """A config's validation RMSE, fitted for `iterations` on `fit_ratings` ratings."""
 
     rank: int
     reg_param: float
     validation_rmse: float
     fit_seconds: float
     iterations: int = 0
+    fit_ratings: int = 0
 
 
 def residuals(ratings: DataFrame, bias: BiasModel) -> DataFrame:
@@ -61,62 +62,64 @@ def _ranking_key(point: TuningPoint) -> tuple[float, int, float]:
 
 
 def best_rating_config(points: list[TuningPoint]) -> TuningPoint:
-    """The best of the configs that reached the last rung (RMSEs after fewer iterations are not
-    comparable with theirs)."""
-    finalists = [point for point in points if point.iterations == max(p.iterations for p in points)]
-    return min(finalists, key=_ranking_key)
+    """The config of lowest validation RMSE."""
+    return min(points, key=_ranking_key)
 
 
 def search_rating_configs(
-    fit_part: DataFrame,
-    validation_part: DataFrame,
+    parts: SearchParts,
     settings: AlsSettings,
     blocks: int,
     progress: Progress | None,
     bias: BiasModel | None = None,
-) -> list[TuningPoint]:
-    """Fit configs of the grid on `fit_part`, RMSE (clipped) on `validation_part`: one point per
-    config, at its last rung (search.py); fit_seconds sums a config's rungs. One fit at a time:
-    two side by side were no faster (BENCHMARKS.md). With `bias` (fitted on the fit part),
-    bias-aware ALS: the factors fit the residuals, a prediction is the biases plus their product."""
+) -> tuple[list[TuningPoint], ALSModel]:
+    """The configs settings.search picks (search.py), each fitted on the fit part of `parts` for
+    als_max_iter iterations, RMSE (clipped) on its validation part: their points in the order
+    fitted, and the best one's model. One fit at a time: two side by side were no faster
+    (BENCHMARKS.md). With `bias` (fitted on the fit part), bias-aware ALS: the factors fit the
+    residuals, a prediction is the biases plus their product."""
+    fit_part = parts.fit if bias is None else residuals(parts.fit, bias).cache()
+    points: list[TuningPoint] = []
+    best: dict[str, ALSModel] = {}
+
+    def evaluate(config: tuple[int, float]) -> float:
+        point, model = _fit_and_score(config, fit_part, parts, settings, blocks, bias)
+        if not points or point.validation_rmse < best_rating_config(points).validation_rmse:
+            best["model"] = model
+        points.append(point)
+        if progress:
+            progress.step(
+                f"rank {point.rank}, regParam {point.reg_param}: validation RMSE "
+                f"{point.validation_rmse:.4f}, fit {point.fit_seconds:.1f} s"
+            )
+        return point.validation_rmse
+
+    search(settings.search.kind, settings.grid(), evaluate)
     if bias is not None:
-        fit_part = residuals(fit_part, bias).cache()
-    points = {config: TuningPoint(*config, math.inf, 0.0) for config in settings.grid()}
-    survivors = list(points)
-    for rung, iterations in enumerate(search_rungs(settings)):
-        survivors = survivors_of_rung(
-            sorted(survivors, key=lambda config: _ranking_key(points[config])), rung
-        )
-        for config in survivors:
-            _fit_and_score(points[config], iterations, fit_part, validation_part, settings, blocks, bias)
-            if progress:
-                point = points[config]
-                progress.step(
-                    f"rank {point.rank}, regParam {point.reg_param}, {iterations} iterations: validation "
-                    f"RMSE {point.validation_rmse:.4f}, fit {point.fit_seconds:.1f} s"
-                )
-    return list(points.values())
+        fit_part.unpersist()
+    return points, best["model"]
 
 
 def _fit_and_score(
-    point: TuningPoint,
-    iterations: int,
+    config: tuple[int, float],
     fit_part: DataFrame,
-    validation_part: DataFrame,
+    parts: SearchParts,
     settings: AlsSettings,
     blocks: int,
     bias: BiasModel | None,
-) -> None:
-    """Fit `point`'s config for `iterations` and record its validation RMSE."""
+) -> tuple[TuningPoint, ALSModel]:
+    """`config` fitted on `fit_part` for als_max_iter iterations: its point (validation RMSE) and
+    its model (with the biases, if any)."""
+    rank, reg_param = config
     started = time.monotonic()
-    als = estimator(point.rank, point.reg_param, iterations, settings.seed, blocks, nonnegative=bias is None)
+    als = estimator(rank, reg_param, settings.max_iter, settings.seed, blocks, nonnegative=bias is None)
     model = als.fit(fit_part)
     fit_seconds = time.monotonic() - started
     if bias is not None:
         model = with_bias(model, bias)
-    point.validation_rmse = rating_errors(predict_ratings(model, validation_part))["rmse"]
-    point.iterations = iterations
-    point.fit_seconds = round(point.fit_seconds + fit_seconds, 3)
+    rmse = rating_errors(predict_ratings(model, parts.validation))["rmse"]
+    point = TuningPoint(rank, reg_param, rmse, round(fit_seconds, 3), settings.max_iter, parts.fit_ratings)
+    return point, model
 
 
 def fingerprint(train_hash: str, settings: AlsSettings, blocks: int, **extra: Any) -> dict[str, Any]:
@@ -129,7 +132,7 @@ def fit_rating_model(
     step: str,
     train: DataFrame,
     train_hash: str,
-    parts: tuple[DataFrame, DataFrame],
+    parts: SearchParts,
     settings: AlsSettings,
     blocks: int,
     refit: bool,
@@ -137,36 +140,39 @@ def fit_rating_model(
     extra: dict[str, Any] | None = None,
 ) -> Fitted:
     """The study's ALS (step 'als') or, with `biases` (fitted on train, on the fit part),
-    bias-aware ALS ('bias_als'): searched on `parts` (fit, validation) by RMSE, the best refitted
+    bias-aware ALS ('bias_als'): searched on `parts` by validation RMSE, the best refitted
     on all of train; a saved model fitted on the same inputs is reused."""
     from pyspark.ml.recommendation import ALSModel
 
     current = fingerprint(train_hash, settings, blocks, **(extra or {}))
     reused = artifacts.reuse(step, current, ALSModel, LABELS[step], refit)
     train_bias, fit_bias = biases or (None, None)
+    search_model = None
     if reused:
         model, meta = reused
         points = [TuningPoint(**point) for point in meta["tuning"]]
     else:
         started = time.monotonic()
-        points = _search(LABELS[step], parts, settings, blocks, fit_bias)
+        points, search_model = _search(LABELS[step], parts, settings, blocks, fit_bias)
         searched = {
             "tuning": [asdict(point) for point in points],
             "tuning_seconds": time.monotonic() - started,
         }
         model = _refit(step, current, train, searched, settings, blocks, train_bias)
-    return Fitted(model, model if train_bias is None else with_bias(model, train_bias), points, current)
+    scorer = model if train_bias is None else with_bias(model, train_bias)
+    return Fitted(model, scorer, points, current, search_model)
 
 
 def _search(
-    label: str, parts: tuple[DataFrame, DataFrame], settings: AlsSettings, blocks: int, bias: BiasModel | None
-) -> list[TuningPoint]:
+    label: str, parts: SearchParts, settings: AlsSettings, blocks: int, bias: BiasModel | None
+) -> tuple[list[TuningPoint], ALSModel]:
+    fits = most_fits(settings.search.kind, settings.grid())
     print(
-        f"{label}: tuning {len(settings.grid())} configs (ranks {list(settings.ranks)} x regParams "
-        f"{list(settings.reg_params)}, search {settings.search}: {tuning_fits(settings)} fits), RMSE on "
-        f"the validation part; {blocks} blocks"
+        f"{label}: searching {len(settings.grid())} configs (ranks {list(settings.ranks)} x regParams "
+        f"{list(settings.reg_params)}, search {settings.search.kind}: at most {fits} fits of "
+        f"{settings.max_iter} iterations), RMSE on the validation part, {describe(parts)}; {blocks} blocks"
     )
-    return search_rating_configs(*parts, settings, blocks, Progress(label, tuning_fits(settings)), bias)
+    return search_rating_configs(parts, settings, blocks, Progress(label, fits), bias)
 
 
 def _refit(
@@ -183,8 +189,9 @@ def _refit(
     best = best_rating_config([TuningPoint(**point) for point in searched["tuning"]])
     final_train = train if bias is None else residuals(train, bias)
     als = estimator(best.rank, best.reg_param, settings.max_iter, settings.seed, blocks, bias is None)
+    started = time.monotonic()
     model = als.fit(final_train)
-    folder = artifacts.save(step, model, current, searched)
+    folder = artifacts.save(step, model, current, {**searched, "refit_seconds": time.monotonic() - started})
     print(
         f"{LABELS[step]}: tuning took {searched['tuning_seconds']:.1f} s; rank {best.rank}, regParam "
         f"{best.reg_param} refitted on all {train.count():,} train ratings; model saved in {folder}"

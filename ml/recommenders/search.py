@@ -1,41 +1,78 @@
-"""Successive halving over the rating models' grid: every config fitted for a few iterations, the
-best 1/HALVING_ETA of them for more, up to als_max_iter (var als_search: halving); or every config
-for all of them (grid)."""
+"""The one search of every factor-model family (the study's ALS and bias-aware ALS by validation
+RMSE, implicit ALS by validation NDCG): which configs of a grid to fit, in what order. A config
+is a tuple (rank, *others), others being regParam (and alpha); `evaluate` fits one and returns
+its loss (lower is better).
+
+- `grid` (var als_search): every config, as the study did.
+- `staged` (the default): the others first, every combination at the smallest rank (the cheapest
+  fits); then the ranks in ascending order at the best others, while a larger rank does better
+  (a larger rank costs more per iteration and, at a fixed regularisation, validation loss falls
+  with rank and then turns); then the neighbours of the best others (one step along each axis)
+  at the chosen rank, as a larger rank may want more regularisation.
+"""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 
-from ml.settings import AlsSettings
+SEARCHES = ("staged", "grid")
 
-# successive halving keeps the best 1/HALVING_ETA of the configs at each rung
-HALVING_ETA = 4
-
-
-def halving_rungs(configs: int, max_iter: int) -> list[int]:
-    """maxIter of each rung of successive halving: enough rungs that the last one holds one
-    quarter's worth of survivors, the last at max_iter and each before it 1/HALVING_ETA of the
-    next. 16 configs, max_iter 10: [3, 10] (16 configs at 3 iterations, the best 4 at 10)."""
-    rungs = max(1, math.ceil(math.log(max(configs, 1), HALVING_ETA) - 1e-9))
-    return [max(1, math.ceil(max_iter / HALVING_ETA ** (rungs - 1 - rung))) for rung in range(rungs)]
+Config = tuple
 
 
-def search_rungs(settings: AlsSettings) -> list[int]:
-    """maxIter of each rung of the search the settings ask for (one rung for the full grid)."""
-    if settings.search == "halving":
-        return halving_rungs(len(settings.grid()), settings.max_iter)
-    return [settings.max_iter]
+def search(kind: str, grid: list[Config], evaluate: Callable[[Config], float]) -> dict[Config, float]:
+    """The losses of the configs `kind` fitted, in the order it fitted them."""
+    if kind == "grid":
+        return {config: evaluate(config) for config in grid}
+    if kind == "staged":
+        return staged_search(grid, evaluate)
+    raise ValueError(f"unknown search {kind!r}; expected one of {SEARCHES}")
 
 
-def survivors_of_rung(ranked: list, rung: int) -> list:
-    """The configs that go on to `rung` (0 = the first), of the previous rung's, best first."""
-    return ranked if rung == 0 else ranked[: math.ceil(len(ranked) / HALVING_ETA)]
+def axes(grid: list[Config]) -> list[list]:
+    """The sorted distinct values of each position of the grid's configs."""
+    return [sorted({config[axis] for config in grid}) for axis in range(len(grid[0]))]
 
 
-def tuning_fits(settings: AlsSettings) -> int:
-    """How many fits the search makes (for progress)."""
-    fits, survivors = 0, list(range(len(settings.grid())))
-    for rung in range(len(search_rungs(settings))):
-        survivors = survivors_of_rung(survivors, rung)
-        fits += len(survivors)
-    return fits
+def staged_search(grid: list[Config], evaluate: Callable[[Config], float]) -> dict[Config, float]:
+    """The staged search of the module's docstring over `grid`, each config fitted at most once."""
+    values = axes(grid)
+    ranks, others = values[0], sorted({config[1:] for config in grid})
+    losses: dict[Config, float] = {}
+
+    def loss(config: Config) -> float:
+        if config not in losses:
+            losses[config] = evaluate(config)
+        return losses[config]
+
+    best = min(((ranks[0], *other) for other in others), key=lambda config: (loss(config), config))
+    for rank in ranks[1:]:
+        if loss((rank, *best[1:])) >= losses[best]:
+            break
+        best = (rank, *best[1:])
+    if best[0] != ranks[0]:
+        for config in neighbours(best, values):
+            loss(config)
+    return losses
+
+
+def neighbours(config: Config, values: list[list]) -> list[Config]:
+    """The configs one step away from `config` along each axis but the rank's (values: axes)."""
+    found = []
+    for axis in range(1, len(config)):
+        position = values[axis].index(config[axis])
+        for step in (-1, 1):
+            if 0 <= position + step < len(values[axis]):
+                found.append((*config[:axis], values[axis][position + step], *config[axis + 1 :]))
+    return found
+
+
+def most_fits(kind: str, grid: list[Config]) -> int:
+    """The most fits `kind` can make on `grid` (for progress): all of it for the grid; for the
+    staged search, the others at the smallest rank, the other ranks, and the neighbours."""
+    if kind == "grid":
+        return len(grid)
+    values = axes(grid)
+    others = len({config[1:] for config in grid})
+    rounds = sum(min(len(axis) - 1, 2) for axis in values[1:]) if len(values[0]) > 1 else 0
+    return min(len(grid), others + len(values[0]) - 1 + rounds)

@@ -15,8 +15,9 @@ from ml.recommenders.evaluation import METRICS_SCHEMA, clip_rating, model_metric
 from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predict_ratings
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
+from ml.recommenders.sampling import SearchParts, search_parts
 from ml.recommenders.top_n import most_similar, top_unseen_by_score, top_unseen_lists
-from ml.settings import RANKING, RATING_MODELS, AlsStepSettings, ListSettings
+from ml.settings import RANKING, RATING_MODELS, AlsSettings, AlsStepSettings, ListSettings
 from ml.warehouse import catalog
 from ml.warehouse.tables import content_hash, frame_from_rows
 
@@ -25,11 +26,12 @@ if TYPE_CHECKING:
 
 TUNING_SCHEMA = (
     "model string, rank int, reg_param double, validation_rmse double, fit_seconds double, "
-    "iterations int, is_selected boolean"
+    "iterations int, fit_ratings bigint, is_selected boolean"
 )
 RANKING_TUNING_SCHEMA = (
     "model string, rank int, reg_param double, alpha double, popularity_weight double, "
-    "validation_ndcg double, fit_seconds double, is_best_of_model boolean, is_selected boolean"
+    "validation_ndcg double, fit_seconds double, fit_ratings bigint, is_best_of_model boolean, "
+    "is_selected boolean"
 )
 SIMILAR_SCHEMA = "movie_id int, rank int, similar_movie_id int, similarity double"
 
@@ -37,11 +39,12 @@ SIMILAR_SCHEMA = "movie_id int, rank int, similar_movie_id int, similarity doubl
 @dataclass
 class Inputs:
     """The step's data: train (its ratings, cached; `train_hash`: its content with the hold-out),
-    its fit and validation parts, test, the movies, and the biases fitted on train and on the fit part."""
+    the searches' fit and validation ratings (sampling.search_parts), test, the movies, and the
+    biases fitted on train and on the fit part."""
 
     train: DataFrame
     train_hash: str
-    parts: tuple[DataFrame, DataFrame]
+    parts: SearchParts
     test: DataFrame
     movies: DataFrame
     biases: tuple[BiasModel, BiasModel]
@@ -55,14 +58,14 @@ def training_ratings(train_mart: DataFrame, blocks: int) -> tuple[DataFrame, tup
     return marked.drop(VALIDATION_COLUMN), (fit_part.cache(), validation_part.cache())
 
 
-def prepare(tables: dict[str, DataFrame], blocks: int) -> Inputs:
+def prepare(tables: dict[str, DataFrame], settings: AlsSettings, blocks: int) -> Inputs:
     train, parts = training_ratings(tables["als_ratings_train"], blocks)
     movie_biases, user_biases = tables["als_movie_biases"], tables["als_user_biases"]
     return Inputs(
         train=train,
         # one hash of train for every model's fingerprint: each costs a pass over train
         train_hash=content_hash(tables["als_ratings_train"].select(*RATING_COLUMNS, VALIDATION_COLUMN)),
-        parts=parts,
+        parts=search_parts(parts, settings.search.sample_limit(), settings.seed),
         test=tables["als_ratings_test"].select(*RATING_COLUMNS).cache(),
         movies=tables["movies"].select("movie_id", "title", "genres"),
         biases=(
@@ -74,7 +77,7 @@ def prepare(tables: dict[str, DataFrame], blocks: int) -> Inputs:
 
 def fit_models(data: Inputs, settings: AlsStepSettings, blocks: int, refit: bool) -> dict[str, Fitted]:
     """The two rating models, then the two ranking models (one of which reranks bias-aware ALS)."""
-    common = (data.train, data.train_hash, data.parts, settings.search, blocks, refit)
+    common = (data.train, data.train_hash, data.parts, settings.rating, blocks, refit)
     fitted = {
         "als": fit_rating_model("als", *common),
         "bias_als": fit_rating_model("bias_als", *common, data.biases, {"biases": asdict(settings.biases)}),
@@ -193,9 +196,9 @@ def run(
     # ALS shuffles between its user and item blocks every iteration; a block per core keeps every
     # core busy without paying for more shuffle partitions than there is work
     blocks = blocks or spark.sparkContext.defaultParallelism
-    data = prepare(catalog.read_inputs(spark, catalog.ALS), blocks)
+    data = prepare(catalog.read_inputs(spark, catalog.ALS), settings.rating, blocks)
     fitted = fit_models(data, settings, blocks, refit)
-    for part in data.parts:
+    for part in (data.parts.fit, data.parts.validation):
         part.unpersist()
     models = choose(fitted, settings)
     lists = top_lists(fitted, data, settings.lists.top_n)

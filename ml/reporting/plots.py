@@ -6,6 +6,7 @@ aggregates that ml.reporting.aggregates computed in Spark; nothing here touches 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -253,12 +254,9 @@ def cluster_map(points: pd.DataFrame, shown_clusters: int = 10) -> Figure:
 
 
 def tuning_heatmap(tuning: pd.DataFrame) -> Figure:
-    """Validation RMSE per (rank, regParam); configs that successive halving stopped early are
-    labelled with their iterations."""
+    """Validation RMSE per (rank, regParam); the configs the search did not fit are marked so."""
     grid = tuning.pivot(index="rank", columns="reg_param", values="validation_rmse").sort_index()
-    iterations = tuning.pivot(index="rank", columns="reg_param", values="iterations").sort_index()
     chosen = tuning[tuning["is_selected"]].iloc[0]
-    full = iterations.to_numpy().max()
     fig, axis = plt.subplots(figsize=(7.5, 4.8))
     image = axis.imshow(grid.to_numpy(), cmap="viridis_r", aspect="auto")
     axis.set_xticks(range(len(grid.columns)), [f"{value:g}" for value in grid.columns])
@@ -268,17 +266,17 @@ def tuning_heatmap(tuning: pd.DataFrame) -> Figure:
     axis.grid(False)
     for row, rank in enumerate(grid.index):
         for column, reg in enumerate(grid.columns):
-            steps = iterations.loc[rank, reg]
-            note = "" if steps == full else f"\n({steps:g} it.)"
-            bold = rank == chosen["rank"] and reg == chosen["reg_param"]
             value = grid.loc[rank, reg]
+            fitted = not math.isnan(value)
+            bold = rank == chosen["rank"] and reg == chosen["reg_param"]
             axis.text(
                 column,
                 row,
-                f"{value:.4f}{note}",
+                f"{value:.4f}" if fitted else "not fitted",
                 ha="center",
                 va="center",
-                color="black" if image.norm(value) < 0.5 else "white",  # readable on light and dark cells
+                # readable on light and dark cells
+                color="black" if not fitted or image.norm(value) < 0.5 else "white",
                 fontsize=9,
                 fontweight="bold" if bold else "normal",
             )

@@ -20,6 +20,7 @@ from ml.warehouse.catalog import ML_HINT
 from ml.warehouse.tables import read_table
 
 if TYPE_CHECKING:
+    import pandas as pd
     from pyspark.ml.recommendation import ALSModel
     from pyspark.sql import DataFrame, SparkSession
 
@@ -60,6 +61,11 @@ def _saved_model() -> ALSModel:
     return ALSModel.load(str(model_dir))
 
 
+def _fit_ratings(tuning: pd.DataFrame, model: str) -> int:
+    """How many fit ratings `model`'s search fitted on (all of the fit part, or a share of its users)."""
+    return int(tuning.loc[tuning["model"] == model, "fit_ratings"].max())
+
+
 def _tuning(spark: SparkSession, page: Page, values: dict[str, Any]) -> None:
     from pyspark.sql import functions as F
 
@@ -69,8 +75,8 @@ def _tuning(spark: SparkSession, page: Page, values: dict[str, Any]) -> None:
         page.figure(
             f"tuning_{model}",
             plots.tuning_heatmap(tuning[tuning["model"] == model]),
-            f"{label}: validation RMSE per config (search: {values['als_search']}); '(n it.)' marks "
-            "configs stopped after n iterations by successive halving.",
+            f"{label}: validation RMSE per config (search: {values['als_search']}; the "
+            f"{_fit_ratings(tuning, model):,} fit ratings of the search).",
         )
     ranking = read_table(spark, "ranking_tuning", ML_HINT).orderBy(F.desc("validation_ndcg")).toPandas()
     page.text(

@@ -51,8 +51,10 @@ def our_results(spark: SparkSession) -> dict[str, Any]:
         "kmeans_best_k": best_k["k"],
         "kmeans_best_silhouette": best_k["validation_silhouette"],
         "als_tuning_seconds": round(als_meta["tuning_seconds"], 1),
-        "als_search": als_meta["fingerprint"]["settings"]["search"],
+        "als_search": als_meta["fingerprint"]["settings"]["search"]["kind"],
         "als_fits": len(als_points),
+        "als_search_fit_ratings": max(point["fit_ratings"] for point in als_points),
+        "family_seconds": family_seconds(),
         "als_selected": best_point_dict(als_points),
         "als_test_rmse": metrics["als"]["rmse"],
         "model_metrics": metrics,
@@ -60,6 +62,18 @@ def our_results(spark: SparkSession) -> dict[str, Any]:
         "kmeans_movies_train": read_table(spark, "kmeans_movies_train").count(),
         "als_ratings_train": read_table(spark, "als_ratings_train").count(),
     }
+
+
+def family_seconds() -> dict[str, float]:
+    """Each model family's search + final fit, from its saved meta: the study's ALS, bias-aware
+    ALS and the ranking models (implicit ALS and the reranking, searched together)."""
+    from ml.warehouse import artifacts
+
+    seconds = {}
+    for family, step in (("als", "als"), ("bias_als", "bias_als"), ("ranking", "implicit_als")):
+        meta = artifacts.saved_meta(step) or {}
+        seconds[family] = round(meta.get("tuning_seconds", 0.0) + meta.get("refit_seconds", 0.0), 1)
+    return seconds
 
 
 def best_point_dict(points: list[dict[str, Any]]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pyspark.sql import functions as F
 from ml import UserError
 from ml.clustering import step as kmeans
 from ml.recommenders import step as als
-from ml.recommenders.search import search_rungs, survivors_of_rung
+from ml.recommenders.search import most_fits, staged_search
 from ml.settings import AlsSettings, AlsStepSettings, KMeansSettings, RankingSettings
 from ml.warehouse.catalog import RESULT_TABLES
 from ml.warehouse.project import project_vars
@@ -101,19 +101,27 @@ def test_similar_movies_are_others_by_falling_similarity(ml_table, test_vars):
     assert all(a.similarity >= b.similarity for a, b in itertools.pairwise(rows))
 
 
-def test_tuning_covers_the_grid_with_one_choice_among_the_finished_configs(ml_table, test_vars):
+def test_tuning_holds_the_configs_the_search_picks_with_one_choice(ml_table, test_vars):
     settings = AlsSettings.from_vars(test_vars)
+    fit_ratings = ml_table("als_ratings_train").where("not is_validation").count()
+    assert settings.search.kind == "staged" and fit_ratings < settings.search.sample_ratings
     for model in ("als", "bias_als"):
-        tuning = ml_table("als_tuning").where(F.col("model") == model)
-        assert tuning.count() == len(settings.grid()), model
-        _check_halving(tuning, settings)
+        tuning = ml_table("als_tuning").where(F.col("model") == model).collect()
+        losses = {(row.rank, row.reg_param): row.validation_rmse for row in tuning}
+        _check_search(losses, settings.grid())
+        assert len(losses) <= most_fits("staged", settings.grid()) < len(settings.grid())
+        assert {(row.iterations, row.fit_ratings) for row in tuning} == {(settings.max_iter, fit_ratings)}
+        chosen = [row for row in tuning if row.is_selected]
+        assert len(chosen) == 1 and chosen[0].validation_rmse == min(losses.values()), model
     ranking = ml_table("ranking_tuning")
-    counts = {row.model: row["count"] for row in ranking.groupBy("model").count().collect()}
     ranking_settings = RankingSettings.from_vars(test_vars)
-    assert counts == {
-        "implicit_als": len(ranking_settings.implicit_grid()),
-        "reranked_bias_als": len(ranking_settings.popularity_weights),
-    }
+    implicit = ranking.where("model = 'implicit_als'").collect()
+    _check_search(
+        {(row.rank, row.reg_param, row.alpha): -row.validation_ndcg for row in implicit},
+        ranking_settings.implicit_grid(),
+    )
+    assert ranking.where("model = 'reranked_bias_als'").count() == len(ranking_settings.popularity_weights)
+    assert {row.fit_ratings for row in ranking.collect()} == {fit_ratings}
     assert ranking.where("is_selected").count() == 1
     best = ranking.agg(F.max("validation_ndcg")).first()[0]
     assert ranking.where("is_selected").first().validation_ndcg == best
@@ -123,17 +131,9 @@ def test_tuning_covers_the_grid_with_one_choice_among_the_finished_configs(ml_ta
     assert [(row.rank, row.reg_param) for row in reranked] == [(chosen.rank, chosen.reg_param)]
 
 
-def _check_halving(tuning, settings: AlsSettings):
-    # successive halving: every config for the first rung's iterations, the best quarter for all
-    rungs = search_rungs(settings)
-    assert len(rungs) == 2, "the test grid must exercise two rungs"
-    finishers = len(survivors_of_rung(settings.grid(), 1))
-    counts = {row.iterations: row["count"] for row in tuning.groupBy("iterations").count().collect()}
-    assert counts == {rungs[0]: len(settings.grid()) - finishers, rungs[1]: finishers}
-    chosen = tuning.where("is_selected").collect()
-    assert len(chosen) == 1 and chosen[0].iterations == settings.max_iter
-    finished = tuning.where(f"iterations = {settings.max_iter}")
-    assert chosen[0].validation_rmse == finished.agg(F.min("validation_rmse")).first()[0]
+def _check_search(losses: dict, grid: list):
+    # the staged search, replayed on the losses the run measured, picks exactly the configs it fitted
+    assert set(staged_search(grid, losses.__getitem__)) == set(losses)
 
 
 def test_a_rerun_reuses_the_saved_model_and_rewrites_the_same_tables(ml_table, spark, test_vars, capsys):
@@ -155,7 +155,7 @@ def test_a_rerun_of_als_reuses_every_saved_model_and_its_search(ml_table, spark,
     # the blocks of the pipeline's session (one per core it had): part of the fingerprint
     saved = artifacts.saved_meta("als")
     blocks = saved["fingerprint"]["blocks"]
-    data = als.prepare(catalog.read_inputs(spark, catalog.ALS), blocks)
+    data = als.prepare(catalog.read_inputs(spark, catalog.ALS), settings.rating, blocks)
     fitted = als.fit_models(data, settings, blocks, refit=False)
     out = capsys.readouterr().out
     assert out.count("inputs unchanged") == 4 and "configs (ranks" not in out  # no search announced

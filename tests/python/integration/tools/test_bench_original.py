@@ -7,6 +7,7 @@ import yaml
 from helpers import TEST_VARS
 
 from ml.tools.bench.original import time_original
+from ml.warehouse import artifacts
 from ml.warehouse.project import project_vars
 
 
@@ -27,6 +28,12 @@ def test_our_results_come_from_the_tables_and_saved_models(results, table):
     )
     assert ours["als_test_rmse"] == table("model_metrics").where("model = 'als'").first().rmse
     assert ours["als_ratings_train"] == table("als_ratings_train").count()
+    # the study's ALS is timed alone (search + final fit), the other families beside it
+    meta = artifacts.saved_meta("als")
+    assert ours["family_seconds"]["als"] == round(meta["tuning_seconds"] + meta["refit_seconds"], 1)
+    assert set(ours["family_seconds"]) == {"als", "bias_als", "ranking"}
+    assert min(ours["family_seconds"].values()) > 0
+    assert ours["als_search_fit_ratings"] == table("als_ratings_train").where("not is_validation").count()
 
 
 def test_the_original_recipe_fits_the_slice_and_refits_our_choice(results):

@@ -68,3 +68,22 @@ def test_past_results_still_render_and_a_bench_elsewhere_keeps_its_own_page(tmp_
     assert page == BENCHMARKS_FILE.read_text()
     assert benchmarks_file(RESULTS_DIR) == BENCHMARKS_FILE
     assert benchmarks_file(tmp_path) == tmp_path / "BENCHMARKS.md"
+
+
+def test_the_studys_als_is_compared_alone_and_the_other_families_reported_beside_it():
+    from ml.tools.bench.benchmarks_md import section
+
+    results = json.loads((RESULTS_DIR / "synthetic-scale-0.1.json").read_text())
+    als_stage = next(stage for stage in results["stages"] if stage["stage"] == "als")
+    results["ours"] |= {
+        "als_search": "staged",
+        "als_fits": 7,
+        "als_search_fit_ratings": 123_456,
+        "family_seconds": {"als": 100.0, "bias_als": 50.0, "ranking": 25.0},
+    }
+    page = "\n".join(section(results))
+    row = "| the study's ALS: search staged (7 fits on 123,456 fit ratings) + final fit | 100.0 s (1:40) |"
+    assert row in page
+    rest = als_stage["seconds"] - 175.0
+    assert "bias-aware ALS search + final fit 50.0 s (0:50), the ranking models' search + final fit" in page
+    assert f"and {rest:,.1f} s" in page

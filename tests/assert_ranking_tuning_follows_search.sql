@@ -1,7 +1,9 @@
--- Asserts that ranking_tuning has one implicit_als row for every (rank, regParam, alpha) of
--- implicit_ranks x implicit_reg_params x implicit_alphas and one reranked_bias_als row for every
--- weight of rerank_popularity_weights, and no other; each model has one best config, and the one
--- selected (the ranking model) is a best config of the highest validation NDCG.
+-- Asserts that ranking_tuning's implicit_als rows are configs of implicit_ranks x
+-- implicit_reg_params x implicit_alphas only: all of them with als_search grid, and with staged
+-- at least every regParam and alpha at the smallest rank (its first stage); that it has one
+-- reranked_bias_als row for every weight of rerank_popularity_weights and no other; that each
+-- model has one best config, and the one selected (the ranking model) is a best config of the
+-- highest validation NDCG.
 with
 
 ranks as (
@@ -24,10 +26,13 @@ alphas as (
 
 implicit_grid as (
 
+    -- is_required: a config every search fits (the staged search's first stage)
     select
         ranks.rank,
         reg_params.reg_param,
-        alphas.alpha
+        alphas.alpha,
+        {{ "ranks.rank = (select min(rank) from ranks)" if var('als_search') == 'staged' else "true" }}
+            as is_required
 
     from ranks
     cross join reg_params
@@ -78,8 +83,14 @@ final as (
 
     select
         'implicit_als' as model,
-        concat_ws(' ', 'rank', coalesce(implicit_grid.rank, implicit_rows.rank)) as config,
-        'not both in the grid and in ranking_tuning' as problem
+        concat_ws(
+            ' ', 'rank', coalesce(implicit_grid.rank, implicit_rows.rank),
+            'alpha', coalesce(implicit_grid.alpha, implicit_rows.alpha)
+        ) as config,
+        case
+            when implicit_grid.rank is null then 'in ranking_tuning, not in the grid'
+            else 'a config the search must fit is missing from ranking_tuning'
+        end as problem
 
     from implicit_grid
     full outer join implicit_rows
@@ -87,7 +98,7 @@ final as (
             implicit_grid.rank = implicit_rows.rank
             and abs(implicit_grid.reg_param - implicit_rows.reg_param) < 1e-9
             and abs(implicit_grid.alpha - implicit_rows.alpha) < 1e-9
-    where implicit_grid.rank is null or implicit_rows.rank is null
+    where implicit_grid.rank is null or (implicit_rows.rank is null and implicit_grid.is_required)
 
     union all
 

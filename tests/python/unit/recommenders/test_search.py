@@ -43,7 +43,7 @@ def test_the_staged_search_fits_regularisation_first_then_ranks_then_the_neighbo
         (50, 0.4),  # regParam at the smallest rank
         (75, 0.3),
         (100, 0.3),
-        (125, 0.3),  # ranks while they do better; 125 does worse
+        (125, 0.3),  # ranks until two in a row do no better; 125 does worse, and is the last
         (100, 0.2),
         (100, 0.4),  # the neighbouring regParams at the chosen rank
     ]
@@ -51,10 +51,18 @@ def test_the_staged_search_fits_regularisation_first_then_ranks_then_the_neighbo
     assert min(losses, key=losses.get) == (100, 0.3)
 
 
-def test_the_staged_search_stops_at_the_smallest_rank_when_it_wins():
+def test_the_staged_search_stops_after_two_larger_ranks_that_do_no_better():
     calls, evaluate = recording(bowl(50, 0.1))
     staged_search(GRID, evaluate)
-    assert calls == [(50, 0.1), (50, 0.2), (50, 0.3), (50, 0.4), (75, 0.1)]
+    assert calls == [(50, 0.1), (50, 0.2), (50, 0.3), (50, 0.4), (75, 0.1), (100, 0.1)]
+
+
+def test_the_staged_search_goes_on_over_a_plateau_of_one_rank():
+    losses = bowl(50, 0.1)
+    losses |= {(75, 0.1): -0.5, (100, 0.1): -0.5, (125, 0.1): -1.0}  # level from 75 to 100, then lower
+    _, evaluate = recording(losses)
+    found = staged_search(GRID, evaluate)
+    assert min(found, key=found.get) == (125, 0.1)
 
 
 def test_the_staged_search_finds_a_stronger_regularisation_at_a_larger_rank():

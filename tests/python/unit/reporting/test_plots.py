@@ -1,0 +1,17 @@
+"""The tuning heatmap: every config of the grid a cell, those the search did not fit marked so."""
+
+import pandas as pd
+
+from ml.reporting.plots import tuning_heatmap
+
+
+def test_the_heatmap_marks_the_configs_the_search_did_not_fit():
+    tuning = pd.DataFrame(
+        [(50, 0.1, 0.95, False), (50, 0.2, 0.90, True), (75, 0.2, 0.92, False)],
+        columns=["rank", "reg_param", "validation_rmse", "is_selected"],
+    )
+    figure = tuning_heatmap(tuning)
+    texts = [text.get_text() for text in figure.axes[0].texts]
+    assert sorted(texts) == ["0.9000", "0.9200", "0.9500", "not fitted"]  # (75, 0.1) was not fitted
+    bold = [text.get_text() for text in figure.axes[0].texts if text.get_fontweight() == "bold"]
+    assert bold == ["0.9000"]

@@ -84,7 +84,7 @@ def search_rating_configs(
 
     def evaluate(config: tuple[int, float]) -> float:
         point, model = _fit_and_score(config, fit_part, parts, settings, blocks, bias)
-        if not points or point.validation_rmse < best_rating_config(points).validation_rmse:
+        if not points or _ranking_key(point) < _ranking_key(best_rating_config(points)):
             best["model"] = model
         points.append(point)
         if progress:

@@ -24,7 +24,13 @@ from ml.progress import Progress
 from ml.recommenders.baselines import BiasModel
 from ml.recommenders.evaluation import ranking_metrics
 from ml.recommenders.factors import Factors, Fitted, estimator, factor_arrays
-from ml.recommenders.rating_models import TuningPoint, best_rating_config, residuals, with_bias
+from ml.recommenders.rating_models import (
+    TuningPoint,
+    best_rating_config,
+    rating_estimator,
+    residuals,
+    with_bias,
+)
 from ml.recommenders.sampling import SearchParts, describe
 from ml.recommenders.search import most_fits, search
 from ml.recommenders.top_n import local_top_unseen
@@ -255,7 +261,7 @@ def _bias_als_on(
 ) -> ALSModel:
     """Bias-aware ALS's chosen config fitted on the search's fit part (when its model was saved
     and reused, so that its search's fit is not at hand)."""
-    als = estimator(base.rank, base.reg_param, settings.max_iter, settings.seed, blocks, False)
+    als = rating_estimator((base.rank, base.reg_param), settings, blocks, bias_aware=True)
     return with_bias(als.fit(residuals(parts.fit, fit_bias)), fit_bias)
 
 

@@ -15,7 +15,7 @@ from ml.recommenders.evaluation import rating_errors
 from ml.recommenders.factors import Fitted, estimator, predict_ratings, with_offsets
 from ml.recommenders.sampling import SearchParts, describe
 from ml.recommenders.search import most_fits, search
-from ml.settings import AlsSettings
+from ml.settings import AlsSettings, RankingSettings
 from ml.warehouse import artifacts
 
 if TYPE_CHECKING:
@@ -112,14 +112,22 @@ def _fit_and_score(
     its model (with the biases, if any)."""
     rank, reg_param = config
     started = time.monotonic()
-    als = estimator(rank, reg_param, settings.max_iter, settings.seed, blocks, nonnegative=bias is None)
-    model = als.fit(fit_part)
+    model = rating_estimator(config, settings, blocks, bias is not None).fit(fit_part)
     fit_seconds = time.monotonic() - started
     if bias is not None:
         model = with_bias(model, bias)
     rmse = rating_errors(predict_ratings(model, parts.validation))["rmse"]
     point = TuningPoint(rank, reg_param, rmse, round(fit_seconds, 3), settings.max_iter, parts.fit_ratings)
     return point, model
+
+
+def rating_estimator(
+    config: tuple[int, float], settings: AlsSettings | RankingSettings, blocks: int, bias_aware: bool
+):
+    """ALS of `config` (rank, regParam) for als_max_iter iterations: the study's is nonnegative;
+    bias-aware ALS's factors fit residuals of either sign, so they are not."""
+    rank, reg_param = config
+    return estimator(rank, reg_param, settings.max_iter, settings.seed, blocks, nonnegative=not bias_aware)
 
 
 def fingerprint(train_hash: str, settings: AlsSettings, blocks: int, **extra: Any) -> dict[str, Any]:
@@ -188,7 +196,7 @@ def _refit(
     saved with the search's results (`searched`: its points and seconds) under `current`."""
     best = best_rating_config([TuningPoint(**point) for point in searched["tuning"]])
     final_train = train if bias is None else residuals(train, bias)
-    als = estimator(best.rank, best.reg_param, settings.max_iter, settings.seed, blocks, bias is None)
+    als = rating_estimator((best.rank, best.reg_param), settings, blocks, bias is not None)
     started = time.monotonic()
     model = als.fit(final_train)
     folder = artifacts.save(step, model, current, {**searched, "refit_seconds": time.monotonic() - started})

@@ -58,8 +58,9 @@ endif
 # Its tests check mechanisms; the study's full grids run in make run and make bench.
 TEST_VARS := {kmeans_k_step: 200, als_ranks: [10, 20, 40], als_reg_params: [0.05, 0.1, 0.2], implicit_ranks: [10, 20], implicit_alphas: [1, 10], rerank_popularity_weights: [0, 1, 4]}
 # make test's Spark JVMs each live a minute or two on small data, where compiling hot code with
-# C2 costs more than it saves: C1 alone takes ~40% less CPU (benchmarks/levers.md). C1's frames
-# are larger: ALS's deep task recursion needs a larger stack; its code cache is sized as C2's.
+# C2 costs more than it saves: C1 alone takes ~40% less CPU (benchmarks/levers.md). Its default
+# code cache (48 MiB) overflows, so it gets the tiered default's size; its larger frames overflow
+# ALS's deep task recursion, so a larger stack.
 TEST_JAVA_OPTIONS := -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC -Xss16m
 TEST_ENV := SPARK_JAVA_OPTIONS='$(TEST_JAVA_OPTIONS)' MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR) MOVIELENS_REPORT_DIR=$(abspath $(TEST_REPORT_DIR)) MOVIELENS_TEST_VARS='$(TEST_VARS)'
 # pytest's reports (JUnit XML), the log of its e2e run and the status of the test pipeline, which

@@ -95,13 +95,16 @@ def coverage(recommendations: DataFrame, catalogue: DataFrame, k: int) -> float:
     return recommended / catalogue.select("movie_id").distinct().count()
 
 
-def mean_popularity(recommendations: DataFrame, train: DataFrame, k: int) -> float:
-    """Mean number of train ratings of the movies in the top k lists: low for a recommender of
-    obscure movies, high for one that recommends what everyone rated."""
+def mean_popularity(recommendations: DataFrame, train_ratings: DataFrame, k: int) -> float:
+    """Mean number of train ratings (`train_ratings`: movie_id, score, as baselines.popularity) of
+    the movies in the top k lists: low for a recommender of obscure movies, high for one that
+    recommends what everyone rated."""
     from pyspark.sql import functions as F
 
-    counts = train.groupBy("movie_id").agg(F.count(F.lit(1)).alias("train_ratings"))
-    recommended = recommendations.where(F.col("rank") <= k).join(counts, "movie_id", "left")
+    counts = train_ratings.select("movie_id", F.col("score").alias("train_ratings"))
+    recommended = (
+        recommendations.where(F.col("rank") <= k).select("movie_id").join(counts, "movie_id", "left")
+    )
     return recommended.select(F.avg(F.coalesce(F.col("train_ratings"), F.lit(0)))).first()[0] or 0.0
 
 
@@ -114,7 +117,7 @@ METRICS_SCHEMA = (
 
 def model_metrics_row(
     name: str,
-    train: DataFrame,
+    train_ratings: DataFrame,
     test: DataFrame,
     recommendations: DataFrame,
     k: int,
@@ -122,12 +125,13 @@ def model_metrics_row(
     predictions: DataFrame | None = None,
 ) -> dict:
     """One row of model_metrics (METRICS_SCHEMA): rating errors (if the model predicts ratings),
-    ranking metrics of its top-k lists, their catalogue coverage and mean popularity."""
+    ranking metrics of its top-k lists, their coverage of the train catalogue and their mean
+    popularity (`train_ratings`: every train movie's ratings, as baselines.popularity)."""
     row: dict = {"model": name, "split": "test", "rmse": None, "mae": None, "rated_pairs": None}
     if predictions is not None:
         row.update(rating_errors(predictions))
     row.update(ranking_metrics(recommendations, test, k, relevant_rating))
     row["k"] = k
-    row["coverage"] = coverage(recommendations, train, k)
-    row["mean_popularity"] = mean_popularity(recommendations, train, k)
+    row["coverage"] = coverage(recommendations, train_ratings, k)
+    row["mean_popularity"] = mean_popularity(recommendations, train_ratings, k)
     return row

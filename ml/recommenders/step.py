@@ -102,16 +102,15 @@ def choose(fitted: dict[str, Fitted], settings: AlsStepSettings) -> tuple[str, s
 
 
 def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, DataFrame]:
-    """Every model's and baseline's top-N unseen movies for every train user, cached."""
-    lists = {
-        name: top_unseen_lists(fit.scorer, data.train, top_n, "user").cache() for name, fit in fitted.items()
-    }
+    """Every model's and baseline's top-N unseen movies for every train user, cached: the metrics
+    and the recommendation tables read each list several times."""
+    lists = {name: top_unseen_lists(fit.scorer, data.train, top_n, "user") for name, fit in fitted.items()}
     bias = data.biases[0]
     lists["bias_baseline"] = top_unseen_by_score(
         bias.movie_bias.withColumnRenamed("movie_bias", "score"), data.train, top_n
     )
     lists["most_popular"] = top_unseen_by_score(popularity(data.train), data.train, top_n)
-    return lists
+    return {name: frame.cache() for name, frame in lists.items()}
 
 
 def metrics_rows(
@@ -119,15 +118,18 @@ def metrics_rows(
 ) -> list[dict[str, Any]]:
     """model_metrics: every model on the same test pairs, those whose user and movie are in train
     (ALS has no factors for the others and drops them; coldStartStrategy="drop")."""
-    scorable = data.test.join(data.train.select("user_id").distinct(), "user_id").join(
-        data.train.select("movie_id").distinct(), "movie_id"
+    train_ratings = popularity(data.train).cache()  # the catalogue, and what popularity means
+    scorable = (
+        data.test.join(data.train.select("user_id").distinct(), "user_id")
+        .join(train_ratings.select("movie_id"), "movie_id")
+        .cache()
     )
     predictions = {name: predict_ratings(fitted[name].scorer, scorable) for name in RATING_MODELS}
     predictions["bias_baseline"] = data.biases[0].predict(scorable)
-    return [
+    rows = [
         model_metrics_row(
             name,
-            data.train,
+            train_ratings,
             data.test,
             recommended,
             settings.top_n,
@@ -136,6 +138,9 @@ def metrics_rows(
         )
         for name, recommended in lists.items()
     ]
+    for frame in (train_ratings, scorable):
+        frame.unpersist()
+    return rows
 
 
 def tuning_tables(spark: SparkSession, fitted: dict[str, Fitted]) -> dict[str, DataFrame]:

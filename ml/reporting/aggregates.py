@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ml.clustering.features import assemble_features
 from ml.recommenders.evaluation import clip_rating
+from ml.recommenders.factors import predict_ratings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,17 +97,20 @@ def prediction_cells(model: ALSModel, test: DataFrame, bin_width: float = 0.1) -
     """Test ratings counted per (actual rating, predicted bin), with the mean prediction of each
     actual rating: predictions clipped to the rating scale, bins `bin_width` wide; pairs ALS
     cannot score (cold users or movies) leave."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    predicted = (
-        model.transform(test).where(~F.isnan("prediction")).withColumn("clipped", clip_rating("prediction"))
+    clipped = predict_ratings(model, test.select("user_id", "movie_id", "rating")).select(
+        "rating", clip_rating("prediction").alias("clipped")
     )
     bin_start = F.round(F.floor(F.col("clipped") / bin_width) * bin_width, 2)
-    cells = predicted.groupBy("rating", bin_start.alias("predicted_bin")).agg(
-        F.count(F.lit(1)).alias("ratings")
+    cells = clipped.groupBy("rating", bin_start.alias("predicted_bin")).agg(
+        F.count(F.lit(1)).alias("ratings"), F.sum("clipped").alias("total")
     )
-    means = predicted.groupBy("rating").agg(F.avg("clipped").alias("mean_prediction"))
-    return cells.join(means, "rating").orderBy("rating", "predicted_bin")
+    # the mean per actual rating from the cells: one pass over the predictions
+    per_rating = Window.partitionBy("rating")
+    mean = F.sum("total").over(per_rating) / F.sum("ratings").over(per_rating)
+    return cells.withColumn("mean_prediction", mean).drop("total").orderBy("rating", "predicted_bin")
 
 
 def sample_user_ids(
@@ -142,11 +146,17 @@ def held_out_predictions(
     (null where ALS cannot score the movie)."""
     from pyspark.sql import functions as F
 
+    held_out = test.where(F.col("user_id") == user_id).select("user_id", "movie_id", "rating")
+    predicted = predict_ratings(model, held_out).select("movie_id", "prediction")
     return (
-        model.transform(test.where(F.col("user_id") == user_id))
+        held_out.join(predicted, "movie_id", "left")
         .join(titles, "movie_id")
         .orderBy(F.desc("rating"), "movie_id")
-        .select("title", "rating", clip_rating(F.nanvl("prediction", F.lit(None))).alias("predicted"))
+        .select(
+            "title",
+            "rating",
+            F.when(F.col("prediction").isNotNull(), clip_rating("prediction")).alias("predicted"),
+        )
         .limit(limit)
     )
 

@@ -6,7 +6,7 @@ import random
 import pytest
 from pyspark.mllib.evaluation import RankingMetrics
 
-from ml.recommenders.evaluation import coverage, ranking_metrics, rating_errors
+from ml.recommenders.evaluation import coverage, mean_popularity, ranking_metrics, rating_errors
 
 
 def test_rating_errors_clip_predictions_to_the_scale(spark):
@@ -99,3 +99,14 @@ def test_coverage_is_the_share_of_the_catalogue_in_some_top_k(hand_case, spark):
     catalogue = spark.range(18).withColumnRenamed("id", "movie_id")
     assert coverage(recommendations, catalogue, k=3) == pytest.approx(9 / 18)
     assert coverage(recommendations, catalogue, k=1) == pytest.approx(3 / 18)
+
+
+def test_mean_popularity_averages_the_train_ratings_of_what_is_recommended(spark):
+    recommendations = spark.createDataFrame(
+        [(1, 1, 10, 0.9), (1, 2, 20, 0.8), (2, 1, 10, 0.7), (2, 2, 30, 0.6)],
+        "user_id int, rank int, movie_id int, score double",  # a list's own scores change nothing
+    )
+    train_ratings = spark.createDataFrame([(10, 6.0), (20, 3.0)], "movie_id int, score double")
+    # movie 30 has no train ratings: it counts as 0
+    assert mean_popularity(recommendations, train_ratings, k=2) == pytest.approx((6 + 3 + 6 + 0) / 4)
+    assert mean_popularity(recommendations, train_ratings, k=1) == pytest.approx(6.0)

@@ -114,17 +114,6 @@ def predict_ratings(model: ALSModel, pairs: DataFrame) -> DataFrame:
     )
 
 
-def product_bound(model: ALSModel) -> float:
-    """A bound on every dot product of `model`'s factors: its rank x the largest absolute user
-    factor x the largest absolute movie factor."""
-    from pyspark.sql import functions as F
-
-    def largest(factors: DataFrame) -> float:
-        return factors.select(F.max(F.array_max(F.transform("features", F.abs)))).first()[0] or 0.0
-
-    return model.rank * largest(model.userFactors) * largest(model.itemFactors)
-
-
 def factor_arrays(model: ALSModel) -> tuple[Factors, Factors]:
     """(user ids, user factors), (movie ids, movie factors) of `model`, collected, ids sorted."""
     return _collect(model.userFactors), movie_factors(model)

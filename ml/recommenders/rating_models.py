@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from ml.progress import Progress
 from ml.recommenders.baselines import BiasModel
 from ml.recommenders.evaluation import rating_errors
-from ml.recommenders.factors import Fitted, estimator, predict_ratings, product_bound, with_offsets
+from ml.recommenders.factors import Fitted, estimator, predict_ratings, with_offsets
 from ml.recommenders.sampling import SearchParts, describe
-from ml.recommenders.search import NEGLIGIBLE_SCORE, most_fits, search
+from ml.recommenders.search import most_fits, search
 from ml.settings import AlsSettings, RankingSettings
 from ml.warehouse import artifacts
 
@@ -81,10 +81,9 @@ def search_rating_configs(
     fit_part = parts.fit if bias is None else residuals(parts.fit, bias).cache()
     points: list[TuningPoint] = []
     best: dict[str, ALSModel] = {}
-    bounds: dict[tuple[int, float], float] = {}
 
     def evaluate(config: tuple[int, float]) -> float:
-        point, model, bounds[config] = _fit_and_score(config, fit_part, parts, settings, blocks, bias)
+        point, model = _fit_and_score(config, fit_part, parts, settings, blocks, bias)
         if not points or _ranking_key(point) < _ranking_key(best_rating_config(points)):
             best["model"] = model
         points.append(point)
@@ -95,7 +94,7 @@ def search_rating_configs(
             )
         return point.validation_rmse
 
-    search(settings.search.kind, settings.grid(), evaluate, lambda config: bounds[config] < NEGLIGIBLE_SCORE)
+    search(settings.search.kind, settings.grid(), evaluate)
     if bias is not None:
         fit_part.unpersist()
     return points, best["model"]
@@ -108,19 +107,18 @@ def _fit_and_score(
     settings: AlsSettings,
     blocks: int,
     bias: BiasModel | None,
-) -> tuple[TuningPoint, ALSModel, float]:
-    """`config` fitted on `fit_part` for als_max_iter iterations: its point (validation RMSE),
-    its model (with the biases, if any) and the bound on its factors' products (product_bound)."""
+) -> tuple[TuningPoint, ALSModel]:
+    """`config` fitted on `fit_part` for als_max_iter iterations: its point (validation RMSE) and
+    its model (with the biases, if any)."""
     rank, reg_param = config
     started = time.monotonic()
     model = rating_estimator(config, settings, blocks, bias is not None).fit(fit_part)
     fit_seconds = time.monotonic() - started
-    bound = product_bound(model)
     if bias is not None:
         model = with_bias(model, bias)
     rmse = rating_errors(predict_ratings(model, parts.validation))["rmse"]
     point = TuningPoint(rank, reg_param, rmse, round(fit_seconds, 3), settings.max_iter, parts.fit_ratings)
-    return point, model, bound
+    return point, model
 
 
 def rating_estimator(

@@ -9,11 +9,7 @@ its loss (lower is better).
   do no better than the best so far (a larger rank costs more per iteration and, at a fixed
   regularisation, validation loss falls with rank, can level off for a step, and then turns);
   then the neighbours of the best others (one step along each axis) at the chosen rank, as a
-  larger rank may want more regularisation. A config whose fitted factors are negligible (they
-  move no prediction by more than NEGLIGIBLE_SCORE) skips the rank stage: its regularisation
-  leaves the factors nothing to model, and larger ranks at it fit zeros too (scale 1.0:
-  bias-aware ALS at regParam 0.2 scored 0.6683 at ranks 50, 75 and 100, the bias baseline's
-  test figures to four decimals).
+  larger rank may want more regularisation.
 """
 
 from __future__ import annotations
@@ -27,22 +23,14 @@ Config = tuple
 # a plateau (ml-latest-small, rating_cap null: the study's ALS scores 0.8570 at ranks 75 and 100,
 # 0.8556 at 125)
 RANK_PATIENCE = 2
-# factors whose products stay below this (in rating points, or confidence) are negligible
-NEGLIGIBLE_SCORE = 1e-4
 
 
-def search(
-    kind: str,
-    grid: list[Config],
-    evaluate: Callable[[Config], float],
-    negligible: Callable[[Config], bool] | None = None,
-) -> dict[Config, float]:
-    """The losses of the configs `kind` fitted, in the order it fitted them; `negligible` tells
-    whether a fitted config's factors are negligible (staged only)."""
+def search(kind: str, grid: list[Config], evaluate: Callable[[Config], float]) -> dict[Config, float]:
+    """The losses of the configs `kind` fitted, in the order it fitted them."""
     if kind == "grid":
         return {config: evaluate(config) for config in grid}
     if kind == "staged":
-        return staged_search(grid, evaluate, negligible)
+        return staged_search(grid, evaluate)
     raise ValueError(f"unknown search {kind!r}; expected one of {SEARCHES}")
 
 
@@ -51,11 +39,7 @@ def axes(grid: list[Config]) -> list[list]:
     return [sorted({config[axis] for config in grid}) for axis in range(len(grid[0]))]
 
 
-def staged_search(
-    grid: list[Config],
-    evaluate: Callable[[Config], float],
-    negligible: Callable[[Config], bool] | None = None,
-) -> dict[Config, float]:
+def staged_search(grid: list[Config], evaluate: Callable[[Config], float]) -> dict[Config, float]:
     """The staged search of the module's docstring over `grid`, each config fitted at most once."""
     values = axes(grid)
     ranks, others = values[0], sorted({config[1:] for config in grid})
@@ -67,8 +51,6 @@ def staged_search(
         return losses[config]
 
     best = min(((ranks[0], *other) for other in others), key=lambda config: (loss(config), config))
-    if negligible is not None and negligible(best):
-        return losses
     misses = 0
     for rank in ranks[1:]:
         if loss((rank, *best[1:])) < losses[best]:

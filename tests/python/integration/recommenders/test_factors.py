@@ -2,7 +2,7 @@
 
 import pytest
 
-from ml.recommenders.factors import estimator, factor_arrays, predict_ratings, product_bound
+from ml.recommenders.factors import estimator, predict_ratings
 from ml.recommenders.top_n import top_unseen
 
 
@@ -23,17 +23,6 @@ def test_predict_ratings_is_transform_with_cold_pairs_dropped(small_model, spark
     spark_own = {(r.user_id, r.movie_id): r.prediction for r in model.transform(pairs).collect()}
     assert set(ours) == set(spark_own) == {(r.user_id, r.movie_id) for r in known.collect()}
     assert all(abs(ours[pair] - spark_own[pair]) < 1e-5 for pair in ours)
-
-
-def test_the_product_bound_holds_every_prediction_and_falls_with_regularisation(small_model):
-    import numpy as np
-
-    model, train = small_model
-    (_, users), (_, movies) = factor_arrays(model)
-    assert np.abs(users @ movies.T).max() <= product_bound(model) * (1 + 1e-6)
-    # a regularisation far above the ratings' scale leaves the factors nothing
-    flat = estimator(rank=8, reg_param=1000.0, max_iter=5, seed=0, blocks=2, nonnegative=False).fit(train)
-    assert product_bound(flat) < 1e-4 < product_bound(model)
 
 
 def test_bias_aware_predictions_add_the_biases_to_the_factors(small_model, spark):

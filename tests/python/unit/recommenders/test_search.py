@@ -57,16 +57,6 @@ def test_the_staged_search_stops_after_two_larger_ranks_that_do_no_better():
     assert calls == [(50, 0.1), (50, 0.2), (50, 0.3), (50, 0.4), (75, 0.1), (100, 0.1)]
 
 
-def test_the_staged_search_fits_no_larger_rank_where_the_best_factors_are_negligible():
-    calls, evaluate = recording(bowl(100, 0.3))
-    staged_search(GRID, evaluate, negligible=lambda config: config == (50, 0.3))
-    assert calls == [(50, 0.1), (50, 0.2), (50, 0.3), (50, 0.4)]
-    calls, evaluate = recording(bowl(100, 0.3))
-    staged_search(GRID, evaluate, negligible=lambda config: config == (50, 0.4))  # not the best
-    assert len(calls) == 9
-    assert search("grid", GRID, recording(bowl(100, 0.3))[1], lambda config: True).keys() == set(GRID)
-
-
 def test_the_staged_search_goes_on_over_a_plateau_of_one_rank():
     losses = bowl(50, 0.1)
     losses |= {(75, 0.1): -0.5, (100, 0.1): -0.5, (125, 0.1): -1.0}  # level from 75 to 100, then lower

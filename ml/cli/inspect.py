@@ -62,11 +62,14 @@ def run_summary(args: argparse.Namespace) -> None:
 
 
 def run_report(args: argparse.Namespace) -> None:
-    from ml.reporting.report import DEFAULT_OUT, write_report
+    from ml.reporting.out_folder import DEFAULT_OUT, owned_files
+    from ml.reporting.report import write_report
     from ml.warehouse.project import project_vars
 
     values = project_vars(args.vars)
-    write_report(spark_session(args, "report"), values, args.out or DEFAULT_OUT, args.dbt_results)
+    out_dir = (args.out or DEFAULT_OUT).resolve()
+    owned_files(out_dir)  # a folder of someone else's is refused before any Spark work
+    write_report(spark_session(args, "report"), values, out_dir, args.dbt_results)
 
 
 COMMANDS: CommandTable = {

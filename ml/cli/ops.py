@@ -109,6 +109,10 @@ def run_pipeline(args: argparse.Namespace) -> None:
     )
     state = state_dir()
     chosen = pipeline.select(pipeline.steps(options, state), args.first, args.last)
+    if "report" in (step.name for step in chosen):
+        from ml.reporting.out_folder import DEFAULT_OUT, owned_files
+
+        owned_files(options.report_dir or DEFAULT_OUT)  # refused now, not after an hour's steps
     print(pipeline.timings(pipeline.run(chosen, state)))
 
 

@@ -1,5 +1,5 @@
 """The page: its outline (SECTIONS), the blocks the sections gather (paragraphs, figures,
-tables), the HTML rendered from templates/report.html, and the atomic save into the out folder.
+tables), the HTML rendered from templates/report.html, and its save into the out folder.
 
 The section modules fill a Page; nothing here reads a table. The template lays the page out
 (table of contents, headings, figures, tables, CSS) with autoescape on, so every value shown is
@@ -8,18 +8,17 @@ escaped."""
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ml.reporting.out_folder import IMAGE_DIR, PAGE, PAGE_TITLE, Writer, replace_files
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-PAGE = "index.html"
-IMAGE_DIR = "img"
 TEMPLATE = "report.html"
 
 # (anchor, heading): the page's sections in order; the table of contents and the browser test
@@ -176,28 +175,27 @@ def render(page: Page) -> str:
         lstrip_blocks=True,
     )
     contents = [Section(anchor, title) for anchor, title in SECTIONS]
-    return environment.get_template(TEMPLATE).render(page=page, contents=contents, image_dir=IMAGE_DIR)
+    return environment.get_template(TEMPLATE).render(
+        page=page, contents=contents, image_dir=IMAGE_DIR, title=PAGE_TITLE
+    )
 
 
 def save(page: Page, out_dir: Path) -> Path:
-    """Write the page and its figures into a sibling staging folder, then swap it in for
-    `out_dir`: a failed run keeps the last page. The path of the page written."""
+    """Write the page and its figures into `out_dir`, each file replaced only once written, and
+    nothing there the report did not write touched (ml.reporting.out_folder); the page's path."""
     import matplotlib.pyplot as plt
 
-    text = render(page)
+    text = render(page)  # before any file is touched: a page that fails to render keeps the last
+
+    def figure_writer(fig: Figure) -> Writer:
+        def write(path: Path) -> None:
+            fig.savefig(path)
+            plt.close(fig)
+
+        return write
+
+    writers = {f"{IMAGE_DIR}/{name}.png": figure_writer(fig) for name, fig in page.figures.items()}
+    writers[PAGE] = lambda path: path.write_text(text, encoding="utf-8")  # last: its images are in
     out_dir = out_dir.resolve()
-    staging = out_dir.with_name(f".{out_dir.name}.writing")
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / IMAGE_DIR).mkdir(parents=True)
-    for name, fig in page.figures.items():
-        fig.savefig(staging / IMAGE_DIR / f"{name}.png")
-        plt.close(fig)
-    (staging / PAGE).write_text(text, encoding="utf-8")
-    # keep files the page does not own (e.g. a screenshot the browser test saved) out of the swap
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_files(out_dir, writers)
     return out_dir / PAGE

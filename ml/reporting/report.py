@@ -3,7 +3,8 @@ EDA, the k-means clusters and the ALS results, read from the tables alone (no re
 
 Each part of the page (ml.reporting.sections) reads its tables, computes its aggregates in Spark
 (ml.reporting.aggregates) and its figures (ml.reporting.plots); ml.reporting.page renders the
-page from its template and swaps it into the out folder once all is written.
+page from its template and puts it into the out folder once all is written, beside what else
+the folder holds (ml.reporting.out_folder).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ml import PROJECT_DIR
 from ml.progress import clock
+from ml.reporting.out_folder import DEFAULT_OUT
 from ml.reporting.page import Page, save
 from ml.reporting.sections.als import add_als_section
 from ml.reporting.sections.data import add_data_section
@@ -23,8 +24,6 @@ from ml.reporting.sections.run_facts import add_run_facts
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-DEFAULT_OUT = PROJECT_DIR / "reports"
-
 
 def write_report(
     spark: SparkSession,
@@ -33,7 +32,7 @@ def write_report(
     dbt_results: Path | None = None,
     log: Any = print,
 ) -> Path:
-    """Write the page and its images into `out_dir` (replaced only once all is written); its path."""
+    """Write the page and its images into `out_dir` (each replaced once all are written); its path."""
     started = time.monotonic()
     page = Page()
     add_data_section(spark, page, values)

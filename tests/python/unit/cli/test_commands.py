@@ -43,3 +43,13 @@ def test_vars_that_are_no_mapping_are_refused(capsys):
 def test_overrides_replace_defaults_as_in_dbt():
     values = project_vars("{top_n: 20, rating_cap: null}")
     assert values["top_n"] == 20 and values["rating_cap"] is None and values["min_ratings"] == 10
+
+
+@pytest.mark.parametrize("command", [["report", "--out"], ["pipeline", "--from", "report", "--report-dir"]])
+def test_a_report_folder_of_a_users_files_is_refused_before_spark_starts(command, tmp_path, capsys):
+    (tmp_path / "thesis.docx").write_text("a user's file")
+    assert main([*command, str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: the report folder {tmp_path} holds files the report did not write")
+    assert error.count("\n") == 1
+    assert [path.name for path in tmp_path.iterdir()] == ["thesis.docx"]

@@ -23,6 +23,9 @@ USE_ARCHIVE = "-XX:SharedArchiveFile="
 WRITE_ARCHIVE = "-XX:ArchiveClassesAtExit="
 DRIVER_OPTIONS = "spark.driver.extraJavaOptions"
 EXIT_TIMEOUT_SECONDS = 300
+# the archive holds classes, not compiled code: a JVM that compiles with C1 alone writes it as well
+# for every JVM, in 46 s instead of 57 s here (make venv)
+WRITER_JIT_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
 
 
 def archive_path(java_options: str) -> Path | None:
@@ -44,7 +47,9 @@ def write_archive() -> Path | None:
         if archive is None:
             raise UserError(f"the profile's {DRIVER_OPTIONS} names no {USE_ARCHIVE}<file>")
         archive.unlink(missing_ok=True)  # a JVM reads an archive it is asked to write over
-        conf[DRIVER_OPTIONS] = conf[DRIVER_OPTIONS].replace(USE_ARCHIVE, WRITE_ARCHIVE)
+        conf[DRIVER_OPTIONS] = (
+            f"{conf[DRIVER_OPTIONS].replace(USE_ARCHIVE, WRITE_ARCHIVE)} {WRITER_JIT_OPTIONS}"
+        )
         conf["spark.sql.catalogImplementation"] = "hive"
         conf["spark.app.name"] = "movielens-jvm-archive"
         _load_what_drivers_load(conf)

@@ -86,22 +86,29 @@ help: ## list the targets
 java: ## check for Java 17+ (Spark 4 needs it)
 	@$(PYTHON) -m ml check --java-only
 
+# the virtualenv's site-packages (a shell expression, for recipes)
+PURELIB = $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 # ml/dbt_plugin holds the dbt plugin that takes the warehouse's lock (ml/warehouse/lock.py); dbt
 # finds plugins among the top-level modules on the path, so a .pth file puts that folder there.
-# The installed modules are byte-compiled once, on every core (pip's compile uses one): where
-# PYTHONDONTWRITEBYTECODE is set (this machine's image sets it), every dbt, ml and pytest process
-# would compile them again (dbt --version: 3.5 s without, 1.6 s with). Then the Spark driver JVM's
-# class-data archive (ml/tools/jvm_archive.py): each driver starts ~5 s sooner.
 $(VENV)/.installed: pyproject.toml requirements.lock | java
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -c requirements.lock -e '.[dev]'
-	purelib="$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"; \
-	$(BIN)/python -m compileall -q -j 0 "$$purelib" >/dev/null; \
-	echo "$(CURDIR)/ml/dbt_plugin" > "$$purelib/movielens-dbt-plugin.pth"
+	echo "$(CURDIR)/ml/dbt_plugin" > "$(PURELIB)/movielens-dbt-plugin.pth"
+	@touch $@
+
+# Then, side by side (make test runs them beside lint): the installed modules byte-compiled once,
+# on every core: where PYTHONDONTWRITEBYTECODE is set (this machine's image sets it), every dbt, ml
+# and pytest process would compile them again (dbt --version: 3.5 s without, 1.6 s with); and the
+# Spark driver JVM's class-data archive (ml/tools/jvm_archive.py): each driver starts ~5 s sooner.
+$(VENV)/.compiled: $(VENV)/.installed
+	$(BIN)/python -m compileall -q -j 0 "$(PURELIB)" >/dev/null
+	@touch $@
+
+$(VENV)/.jvm-archive: $(VENV)/.installed
 	$(BIN)/python -m ml jvm-archive || echo "note: no class-data archive; Spark's JVMs start without one"
 	@touch $@
 
-venv: $(VENV)/.installed ## create .venv with the pinned dependencies
+venv: $(VENV)/.installed $(VENV)/.compiled $(VENV)/.jvm-archive ## create .venv with the pinned dependencies
 
 # apt-get install $(1) quietly, updating the package lists first only if the install fails
 apt_install = (apt-get install -y -q --no-install-recommends $(1) >/dev/null 2>&1 || \
@@ -148,7 +155,8 @@ chromium: ## headless Chromium for the browser test, if missing (apt-get, as roo
 		$(call apt_install,chromium) && echo "ok: installed chromium"; \
 	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
 
-test: venv blas chromium lint ## lint; the pipeline on the small real dataset (TEST_VARS); pytest
+test: $(VENV)/.installed blas chromium ## lint; the pipeline on the small real dataset (TEST_VARS); pytest
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint $(VENV)/.compiled $(VENV)/.jvm-archive
 	$(TEST_ENV) $(HOLD) test-steps
 
 # The test pipeline runs beside the e2e tests (whose builds and cluster need no test build until they
@@ -179,7 +187,7 @@ endef
 bench: venv blas ## the whole pipeline timed per stage vs the original recipe (SCALE=1.0: ml-25m size)
 	$(BIN)/python -m ml bench $(BENCH_SOURCE) $(VARS_ARG) --out $(BENCH_OUT)
 
-lint: venv ## ruff (Python) and sqlfluff (dbt SQL, sparksql dialect)
+lint: $(VENV)/.installed ## ruff (Python) and sqlfluff (dbt SQL, sparksql dialect)
 	$(BIN)/ruff check ml tests
 	$(BIN)/ruff format --check ml tests
 	$(BIN)/sqlfluff lint --processes 2 models analyses tests

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ml.cli.arguments import CommandTable, add_base_url, add_data_dir, data_dir
-from ml.tools.data_files import REQUIRED_FILES
+from ml.tools.data_files import OPTIONAL_FILES, REQUIRED_FILES
 from ml.tools.datasets import DATASETS
 
 
@@ -68,7 +68,8 @@ COMMANDS: CommandTable = {
     "check": (
         "check Java and the data folder; download a dataset into an empty one",
         "Checks that Java 17+ is installed and that the data folder holds "
-        f"{', '.join(REQUIRED_FILES)}. With --download, a folder holding none of them gets "
+        f"{' and '.join(REQUIRED_FILES)} (and {' and '.join(OPTIONAL_FILES)} if present), each a "
+        "UTF-8 CSV with its header. With --download, a folder holding none of them gets "
         "the dataset downloaded first (a partly filled folder is an error, never overwritten).",
         add_check_arguments,
         run_check,

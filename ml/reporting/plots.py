@@ -169,7 +169,9 @@ def top_tags(tags: pd.DataFrame, shown: int = 25) -> Figure:
     axis.barh(frame["tag"], frame["tag_rows"], color=CLEANED)
     axis.set_xlabel("times applied")
     _thousands(axis.xaxis)
-    axis.set_title(f"The {len(frame)} most used tags (lower-cased)")
+    axis.set_title(
+        f"The {len(frame)} most used tags (lower-cased)" if len(frame) else "No tags read (row accounting)"
+    )
     fig.tight_layout()
     return fig
 

@@ -1,5 +1,7 @@
-"""The checks of a data folder's MovieLens files before dbt reads them: each file there, not
-empty, readable, with the header the dbt sources declare, and UTF-8 throughout.
+"""The checks of a data folder's MovieLens files before dbt reads them: movies.csv and ratings.csv
+there (tags.csv and links.csv may be absent: the original study's folder has no links.csv), and
+each file there not empty, readable, UTF-8 (not UTF-16) with LF or CRLF line ends, and with the
+header the dbt sources declare.
 
 Standard library only at import: `python -m ml check` runs before the virtualenv exists.
 """
@@ -11,11 +13,17 @@ from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
 
-REQUIRED_FILES = ("movies.csv", "ratings.csv", "tags.csv", "links.csv")
+REQUIRED_FILES = ("movies.csv", "ratings.csv")
+# without them the tag tables and plots are empty and row_accounting says "absent"
+OPTIONAL_FILES = ("tags.csv", "links.csv")
+DATA_FILES = REQUIRED_FILES + OPTIONAL_FILES
 DATA_DIR_HINT = (
-    "point MOVIELENS_DIR at a folder holding movies.csv, ratings.csv, tags.csv and links.csv, "
-    "e.g. make run MOVIELENS_DIR=/path/to/ml-latest-small"
+    "point MOVIELENS_DIR at a folder holding movies.csv and ratings.csv (and tags.csv, links.csv "
+    "if it has them), e.g. make run MOVIELENS_DIR=/path/to/ml-latest-small"
 )
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# how much of a file the encoding and line-end checks look at
+HEAD_BYTES = 1 << 16
 # the dbt sources: each file's columns, in order (its header)
 SOURCES_FILE = PROJECT_DIR / "models" / "staging" / "movielens" / "_movielens__sources.yml"
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -23,11 +31,9 @@ UTF8_BOM = b"\xef\xbb\xbf"
 READ_CHUNK_BYTES = 1 << 20
 
 
-def missing_or_empty(data_dir: Path) -> tuple[list[str], list[str]]:
-    """Required files absent from `data_dir`, and those present but empty."""
-    missing = [name for name in REQUIRED_FILES if not (data_dir / name).is_file()]
-    empty = [name for name in REQUIRED_FILES if name not in missing and (data_dir / name).stat().st_size == 0]
-    return missing, empty
+def absent_files(data_dir: Path) -> list[str]:
+    """The MovieLens files (required or not) absent from `data_dir`."""
+    return [name for name in DATA_FILES if not (data_dir / name).is_file()]
 
 
 def expected_headers() -> dict[str, str]:
@@ -37,6 +43,25 @@ def expected_headers() -> dict[str, str]:
     sources = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
     tables = next(source["tables"] for source in sources if source["name"] == "movielens")
     return {table["meta"]["file"]: ",".join(col["name"] for col in table["columns"]) for table in tables}
+
+
+def check_head(path: Path) -> None:
+    """UserError naming `path` if it is empty, UTF-16 or has CR-only line ends (what its first
+    bytes show)."""
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+    if not head:
+        raise UserError(f"MovieLens file {path} is empty; {DATA_DIR_HINT}")
+    if head.startswith(UTF16_BOMS) or b"\x00" in head:
+        raise UserError(
+            f"{path} is UTF-16 (it starts with a UTF-16 byte-order mark or holds NUL bytes); "
+            "MovieLens files are UTF-8: re-save it as UTF-8, or fetch a fresh copy"
+        )
+    if b"\r" in head and b"\n" not in head:
+        raise UserError(
+            f"{path} has CR-only line ends (no LF in its first {len(head):,} bytes); "
+            "MovieLens files end lines with LF (or CRLF): re-save it with LF line ends"
+        )
 
 
 def check_header(path: Path, expected: str) -> None:
@@ -76,17 +101,22 @@ def check_utf8(path: Path, chunk_bytes: int = READ_CHUNK_BYTES) -> None:
                 return
 
 
-def check_data_dir(data_dir: Path) -> None:
-    """Raise UserError naming the first problem with the MovieLens files in `data_dir`: a file
-    missing, empty, unreadable, with another header, or not UTF-8 (file, line and what was expected)."""
-    missing, empty = missing_or_empty(data_dir)
-    for name in missing:
-        raise UserError(f"MovieLens file {data_dir / name} is missing; {DATA_DIR_HINT}")
-    for name in empty:
-        raise UserError(f"MovieLens file {data_dir / name} is empty; {DATA_DIR_HINT}")
+def check_data_dir(data_dir: Path) -> list[str]:
+    """Raise UserError naming the first problem with the MovieLens files in `data_dir`: a required
+    file missing; a file there empty, unreadable, UTF-16, with CR-only line ends, another header,
+    or not UTF-8 (file, line and what was expected). The optional files absent."""
+    absent = absent_files(data_dir)
     for name in REQUIRED_FILES:
-        if not os.access(data_dir / name, os.R_OK):
-            raise UserError(f"MovieLens file {data_dir / name} is not readable; {DATA_DIR_HINT}")
-    for name, header in expected_headers().items():
-        check_header(data_dir / name, header)
-        check_utf8(data_dir / name)
+        if name in absent:
+            raise UserError(f"MovieLens file {data_dir / name} is missing; {DATA_DIR_HINT}")
+    headers = expected_headers()
+    for name in DATA_FILES:
+        if name in absent:
+            continue
+        path = data_dir / name
+        if not os.access(path, os.R_OK):
+            raise UserError(f"MovieLens file {path} is not readable; {DATA_DIR_HINT}")
+        check_head(path)
+        check_header(path, headers[name])
+        check_utf8(path)
+    return [name for name in OPTIONAL_FILES if name in absent]

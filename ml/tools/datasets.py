@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from ml import UserError
-from ml.tools.data_files import DATA_DIR_HINT, REQUIRED_FILES, check_data_dir, missing_or_empty
+from ml.tools.data_files import DATA_DIR_HINT, DATA_FILES, REQUIRED_FILES, absent_files, check_data_dir
 
 DATASETS = ("ml-latest-small", "ml-25m")
 DEFAULT_BASE_URL = "https://files.grouplens.org/datasets/movielens"
@@ -40,10 +40,10 @@ def ensure_data(
 ) -> str:
     """Make sure `data_dir` holds the MovieLens files; download `dataset` if it holds none.
 
-    A folder holding some but not all files is an error, never overwritten. Returns what was done.
+    A folder holding some files but not the required ones is an error, never overwritten. Returns
+    what was done. (An optional file absent is said by dbt's build, once.)
     """
-    missing, _ = missing_or_empty(data_dir)
-    if dataset and len(missing) == len(REQUIRED_FILES):
+    if dataset and len(absent_files(data_dir)) == len(DATA_FILES):
         download_dataset(dataset, data_dir, base_url=base_url, progress=progress)
         action = f"downloaded {dataset} into {data_dir}"
     else:

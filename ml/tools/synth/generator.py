@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ml import PROJECT_DIR, UserError
-from ml.tools.data_files import REQUIRED_FILES
+from ml.tools.data_files import DATA_FILES
 from ml.tools.synth.links import write_links
 from ml.tools.synth.movies import make_movies
 from ml.tools.synth.output import MANIFEST, describe, existing_shape, write_csv, write_manifest
@@ -73,7 +73,7 @@ def ensure_synthetic(
     if shape is not None:
         progress(f"ok: synthetic data (scale {scale:g}, seed {seed}) already in {out_dir}, reused")
         return out_dir, shape
-    if not (out_dir / MANIFEST).is_file() and any((out_dir / name).exists() for name in REQUIRED_FILES):
+    if not (out_dir / MANIFEST).is_file() and any((out_dir / name).exists() for name in DATA_FILES):
         raise UserError(
             f"{out_dir} holds MovieLens files that this generator did not write; "
             "choose an empty folder with --out"

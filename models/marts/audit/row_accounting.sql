@@ -9,6 +9,13 @@
     else 'drop ratings of users with more than ' ~ cap ~ ' such ratings' %}
 {%- set cap_users_rule = 'keep every user (rating_cap is null)' if cap is none
     else 'drop users with more than ' ~ cap ~ ' ratings of cleaned movies' %}
+{#- an optional file that is absent: its table is empty, and its first rule says so -#}
+{%- set absent = movielens_absent_files() %}
+{%- set first_rule = {} %}
+{%- for file in ('tags.csv', 'links.csv') %}
+    {%- do first_rule.update({file: file ~ ' absent: no rows read' if file in absent
+        else 'quarantine rows of ' ~ file ~ ' that break a row rule'}) %}
+{%- endfor %}
 
 with
 
@@ -268,7 +275,7 @@ rules as (
     union all
 
     select
-        11, 'tags', 'quarantine rows of tags.csv that break a row rule',
+        11, 'tags', '{{ first_rule["tags.csv"] }}',
         tag_lines, 0, tag_lines_quarantined, tags_read
     from counts
 
@@ -282,7 +289,7 @@ rules as (
     union all
 
     select
-        13, 'links', 'quarantine rows of links.csv that break a row rule',
+        13, 'links', '{{ first_rule["links.csv"] }}',
         link_lines, 0, link_lines_quarantined, links_read
     from counts
 

@@ -59,6 +59,15 @@ def test_headers_come_from_the_dbt_sources():
     }
 
 
+def test_the_optional_files_are_those_the_dbt_sources_mark_optional():
+    import yaml
+
+    from ml.tools.data_files import OPTIONAL_FILES, SOURCES_FILE
+
+    tables = yaml.safe_load(SOURCES_FILE.read_text())["sources"][0]["tables"]
+    assert tuple(table["meta"]["file"] for table in tables if table["meta"].get("optional")) == OPTIONAL_FILES
+
+
 def test_wrong_header_stops_the_check_naming_file_and_line(tmp_path):
     data = copy_small_data(tmp_path)
     ratings = data / "ratings.csv"
@@ -74,6 +83,34 @@ def test_wrong_header_stops_the_check_naming_file_and_line(tmp_path):
 
 def test_bom_and_crlf_pass_the_check(tmp_path):
     result = ml_check(copy_small_data(tmp_path, crlf=True, bom=True))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda text: text.encode("utf-16"), "is UTF-16"),
+        (lambda text: text.encode("utf-16-le"), "is UTF-16"),  # without a byte-order mark
+        (lambda text: text.replace("\n", "\r").encode(), "has CR-only line ends"),
+        (lambda text: b"", "is empty"),
+    ],
+    ids=["UTF-16", "UTF-16 without BOM", "CR-only", "empty"],
+)
+def test_a_tags_file_in_another_encoding_or_line_end_stops_the_check(tmp_path, damage, message):
+    data = copy_small_data(tmp_path)
+    tags = data / "tags.csv"
+    tags.write_bytes(damage(tags.read_text(encoding="utf-8")))
+    result = ml_check(data)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and f"{tags} {message}" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_counterpart_without_tags_and_links_the_check_passes(tmp_path):
+    data = copy_small_data(tmp_path)
+    (data / "tags.csv").unlink()
+    (data / "links.csv").unlink()
+    result = ml_check(data)
     assert result.returncode == 0, result.stderr
 
 

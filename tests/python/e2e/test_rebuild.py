@@ -1,5 +1,7 @@
-"""Builds in a scratch warehouse with other vars (every user's ratings: rating_cap null; another
-split_seed) and other partitioning: the cap's rules keep everyone and the seed moves movies; a
+"""Builds in a scratch warehouse of a data folder holding movies.csv and ratings.csv alone, with
+other vars (every user's ratings: rating_cap null; another split_seed) and other partitioning: the
+cleaning gives the test build's figures, the absent tags and links are said so, the cap's rules
+keep everyone and the seed moves movies; a
 rebuild holds the warehouse (a second build and an ml step beside it are refused at once, naming
 it); killed with SIGKILL in the middle of a table write, it leaves every table readable and
 unchanged, and a rerun, in the default partitioning, gives every table again to the last row
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import UNCAPPED_VARS, dbt_command, environment, keys, ml_run, warehouse_table
+from helpers import SMALL_DATA, UNCAPPED_VARS, dbt_command, environment, keys, ml_run, warehouse_table
 
 from ml import PROJECT_DIR
 
@@ -58,11 +60,13 @@ WITH_RULE_TESTS = (
 WITHOUT_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
-def dbt_build(spark_dir: Path, scratch: Path, tests=WITHOUT_TESTS, **env: str) -> subprocess.Popen:
+def dbt_build(
+    spark_dir: Path, scratch: Path, data_dir: Path, tests=WITHOUT_TESTS, **env: str
+) -> subprocess.Popen:
     return subprocess.Popen(
         dbt_command("build", *BUILD_ARGS, *tests, scratch=scratch),
         cwd=PROJECT_DIR,
-        env=environment(spark_dir, **env),
+        env=environment(spark_dir, data_dir, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -91,15 +95,41 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+def movies_and_ratings(tmp_path_factory) -> Path:
+    """ml-latest-small without tags.csv and links.csv."""
+    folder = tmp_path_factory.mktemp("movies-and-ratings")
+    for name in ("movies.csv", "ratings.csv"):
+        (folder / name).symlink_to(SMALL_DATA / name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, movies_and_ratings) -> tuple[Path, dict[str, str]]:
     """The build with its rules' tests, in 3 shuffle partitions (the test build and the rebuilds below
     have 16), and the snapshot of its warehouse."""
     spark_dir = tmp_path_factory.mktemp("rebuild-warehouse")
     scratch = tmp_path_factory.mktemp("dbt")
-    build = dbt_build(spark_dir, scratch, WITH_RULE_TESTS, SPARK_SHUFFLE_PARTITIONS="3")
+    build = dbt_build(spark_dir, scratch, movies_and_ratings, WITH_RULE_TESTS, SPARK_SHUFFLE_PARTITIONS="3")
     output = build.communicate(timeout=900)[0]
     assert build.returncode == 0, output[-3000:]
+    assert output.count("note: tags.csv and links.csv absent from") == 1, output[-3000:]
     return spark_dir, snapshot(spark_dir)
+
+
+def test_movies_and_ratings_alone_give_the_same_cleaning_and_say_tags_and_links_are_absent(
+    spark, table, built
+):
+    accounting = {row.step: row for row in warehouse_table(spark, built[0], "row_accounting").collect()}
+    in_test_build = {row.step: row for row in table("row_accounting").collect()}
+    # the movies' rules and the ratings' up to the cap (the vars here move the cap and the split)
+    assert [accounting[step] for step in range(1, 8)] == [in_test_build[step] for step in range(1, 8)]
+    assert accounting[9] == in_test_build[9]
+    for step, file in ((11, "tags.csv"), (13, "links.csv")):
+        assert accounting[step].rule == f"{file} absent: no rows read"
+        assert accounting[step].rows_before == accounting[step].rows_after == 0
+        # the counterpart: the test build read the file
+        assert in_test_build[step].rule.startswith(f"quarantine rows of {file}")
+        assert in_test_build[step].rows_after > 0
 
 
 def test_null_cap_keeps_every_rating_of_cleaned_movies(spark, built):
@@ -134,16 +164,16 @@ class KilledRebuild:
 
 
 @pytest.fixture(scope="module")
-def killed_rebuild(built, tmp_path_factory) -> KilledRebuild:
+def killed_rebuild(built, movies_and_ratings, tmp_path_factory) -> KilledRebuild:
     spark_dir, _ = built
     scratch = tmp_path_factory.mktemp("rebuild")
     schema_dir = spark_dir / "warehouse" / "movielens.db"
     lock = spark_dir / "metastore.lock"
-    build = dbt_build(spark_dir, scratch / "killed")
+    build = dbt_build(spark_dir, scratch / "killed", movies_and_ratings)
     try:
         wait_for(lambda: lock.exists() and lock.read_text().startswith(f"{build.pid} "), 120, "the lock")
         started = time.monotonic()
-        second = dbt_build(spark_dir, scratch / "second")
+        second = dbt_build(spark_dir, scratch / "second", movies_and_ratings)
         second_output = second.communicate(timeout=120)[0]
         second_seconds = time.monotonic() - started
         ml = ml_run("kmeans", spark_dir=spark_dir, timeout=120)
@@ -156,7 +186,7 @@ def killed_rebuild(built, tmp_path_factory) -> KilledRebuild:
         build.wait()
     # every table as it was; a half-written new one may sit beside them until the rerun
     after_kill = {name: value for name, value in snapshot(spark_dir).items() if "__dbt_new_" not in name}
-    rerun = dbt_build(spark_dir, scratch / "rerun")
+    rerun = dbt_build(spark_dir, scratch / "rerun", movies_and_ratings)
     rerun_output = rerun.communicate(timeout=900)[0]
     return KilledRebuild(
         build.pid,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ml import PROJECT_DIR
-from ml.tools.data_files import REQUIRED_FILES
+from ml.tools.data_files import DATA_FILES
 from ml.tools.datasets import DownloadError, download_dataset, ensure_data, parse_md5_file
 
 DATASET = "ml-latest-small"
@@ -146,7 +146,7 @@ def test_ensure_data_downloads_only_into_an_empty_folder(site, tmp_path):
     served, url = site
     served.publish(build_zip(FILE_TEXT))
     assert ensure_data(tmp_path / "fresh", DATASET, base_url=url).startswith("downloaded")
-    assert csv_files(tmp_path / "fresh") == sorted(REQUIRED_FILES)
+    assert csv_files(tmp_path / "fresh") == sorted(DATA_FILES)
     served.requests.clear()
     assert ensure_data(tmp_path / "fresh", DATASET, base_url=url).startswith("using")
     assert served.requests == []
@@ -183,4 +183,4 @@ def test_cli_downloads_into_an_empty_data_folder(site, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert f"downloaded {DATASET}" in result.stdout
-    assert csv_files(tmp_path / "data") == sorted(REQUIRED_FILES)
+    assert csv_files(tmp_path / "data") == sorted(DATA_FILES)

@@ -1,11 +1,11 @@
 {{ config(materialized='table') }}
--- Rating count and average rating of every rated movie, over all ratings read. A table: five
--- models read it, and as a view each of them would aggregate all ratings again.
+-- Rating count and average rating of every rated movie, over the valid ratings of listed movies.
+-- A table: five models read it, and as a view each of them would aggregate all ratings again.
 with
 
 ratings as (
 
-    select movie_id, rating from {{ ref('stg_movielens__ratings') }}
+    select movie_id, rating from {{ ref('int_ratings_matched_to_movies') }}
 
 ),
 

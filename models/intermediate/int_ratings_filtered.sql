@@ -6,7 +6,7 @@ with
 
 ratings as (
 
-    select * from {{ ref('stg_movielens__ratings') }}
+    select * from {{ ref('int_ratings_matched_to_movies') }}
 
 ),
 

@@ -45,7 +45,8 @@ SIMPLE_FIGURES = (
         "years_since_first_rating",
         plots.ratings_by_tenure,
         "tenure",
-        "Ratings by whole years between the user's first rating and this one (all ratings read).",
+        "Ratings by whole years between the user's first rating and this one (all valid ratings of "
+        "listed movies).",
     ),
 )
 
@@ -85,8 +86,9 @@ def _rating_values(spark: SparkSession, page: Page) -> None:
     page.figure(
         "rating_values",
         plots.rating_distribution(ratings),
-        f"{ratings['ratings_raw'].sum():,} ratings read, {ratings['ratings_on_cleaned_movies'].sum():,} of "
-        f"cleaned movies, {ratings['ratings_final'].sum():,} final.",
+        f"{ratings['ratings_raw'].sum():,} valid ratings of listed movies, "
+        f"{ratings['ratings_on_cleaned_movies'].sum():,} of cleaned movies, "
+        f"{ratings['ratings_final'].sum():,} final.",
     )
 
 

@@ -34,7 +34,7 @@ def add_run_facts(spark: SparkSession, page: Page, values: dict[str, Any], dbt_r
     facts = [
         ("data folder", str(values["movielens_dir"])),
         ("vars", changed_vars(values, project_vars())),
-        ("ratings read", f"{int(ratings):,}"),
+        ("valid ratings of listed movies", f"{int(ratings):,}"),
         ("versions", _versions(spark.version)),
         ("report written", page.written),
     ]

@@ -46,7 +46,11 @@ quarantine_counts as (
         count_if(file = 'tags.csv' and rule not like 'tag of a movie missing%')
             as tag_lines_quarantined,
         count_if(file = 'tags.csv' and rule like 'tag of a movie missing%') as tags_of_unknown_movies,
-        count_if(file = 'links.csv') as link_lines_quarantined
+        count_if(file = 'ratings.csv' and rule like 'rating of a movie missing%')
+            as ratings_of_unknown_movies,
+        count_if(file = 'links.csv' and rule not like 'link of a movie missing%')
+            as link_lines_quarantined,
+        count_if(file = 'links.csv' and rule like 'link of a movie missing%') as links_of_unknown_movies
 
     from quarantined
 
@@ -88,21 +92,20 @@ final_ratings as (
 
 ),
 
--- every movie that was rated or listed, with the reason the cleaning drops it, if it does;
--- counting ratings per movie here spares a join of all ratings
+-- every movie listed, with the reason the cleaning drops it, if it does; counting ratings per
+-- movie here spares a join of all ratings (ratings of unknown movies: the quarantine's count)
 movie_status as (
 
     select
         coalesce(rating_stats.rating_count, 0) as rating_count,
         case
-            when raw_movies.movie_id is null then 'unknown movie'
             when raw_movies.kept_genre_count = 0 then 'no genre'
             when coalesce(rating_stats.rating_count, 0) < {{ var('min_ratings') }} then 'few ratings'
             else 'kept'
         end as status
 
     from raw_movies
-    full outer join rating_stats
+    left join rating_stats
         on raw_movies.movie_id = rating_stats.movie_id
 
 ),
@@ -110,12 +113,10 @@ movie_status as (
 movie_counts as (
 
     select
-        count_if(status != 'unknown movie') as movies_read,
+        count(*) as movies_read,
         count_if(status = 'no genre') as movies_without_genre,
         count_if(status in ('few ratings', 'kept')) as movies_with_genre,
         count_if(status = 'few ratings') as movies_with_few_ratings,
-        sum(case when status = 'unknown movie' then rating_count else 0 end)
-            as ratings_of_unknown_movies,
         sum(case when status = 'no genre' then rating_count else 0 end)
             as ratings_of_movies_without_genre,
         sum(case when status = 'few ratings' then rating_count else 0 end)
@@ -291,6 +292,13 @@ rules as (
     select
         13, 'links', '{{ first_rule["links.csv"] }}',
         link_lines, 0, link_lines_quarantined, links_read
+    from counts
+
+    union all
+
+    select
+        14, 'links', 'quarantine links of movies missing from movies.csv',
+        links_read, 0, links_of_unknown_movies, links_read - links_of_unknown_movies
     from counts
 
 ),

@@ -1,10 +1,10 @@
--- How often each star value is given: in all ratings read, in the ratings of cleaned movies,
--- and in the final (capped) ratings.
+-- How often each star value is given: in all valid ratings of listed movies, in the ratings of
+-- cleaned movies, and in the final (capped) ratings.
 with
 
 raw_ratings as (
 
-    select rating from {{ ref('stg_movielens__ratings') }}
+    select rating from {{ ref('int_ratings_matched_to_movies') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 ratings as (
 
-    select user_id, rating, rated_date from {{ ref('stg_movielens__ratings') }}
+    select user_id, rating, rated_date from {{ ref('int_ratings_matched_to_movies') }}
 
 ),
 

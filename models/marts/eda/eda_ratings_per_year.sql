@@ -1,10 +1,10 @@
--- Ratings given in each calendar year (UTC), with their mean, for all ratings read and for the
--- final ratings.
+-- Ratings given in each calendar year (UTC), with their mean, for all valid ratings of listed
+-- movies and for the final ratings.
 with
 
 raw_ratings as (
 
-    select user_id, rating, rated_year from {{ ref('stg_movielens__ratings') }}
+    select user_id, rating, rated_year from {{ ref('int_ratings_matched_to_movies') }}
 
 ),
 

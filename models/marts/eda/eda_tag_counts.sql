@@ -5,7 +5,7 @@ with
 tags as (
 
     select user_id, movie_id, lower(trim(tag)) as tag
-    from {{ ref('stg_movielens__tags') }}
+    from {{ ref('int_tags_matched_to_movies') }}
     where tag is not null and trim(tag) != ''
 
 ),

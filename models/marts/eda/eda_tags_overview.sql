@@ -4,7 +4,7 @@ with
 
 tags as (
 
-    select * from {{ ref('stg_movielens__tags') }}
+    select * from {{ ref('int_tags_matched_to_movies') }}
 
 ),
 

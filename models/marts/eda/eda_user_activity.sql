@@ -6,7 +6,7 @@ with
 
 raw_ratings as (
 
-    select user_id, rating, rated_at from {{ ref('stg_movielens__ratings') }}
+    select user_id, rating, rated_at from {{ ref('int_ratings_matched_to_movies') }}
 
 ),
 

@@ -1,5 +1,5 @@
--- Ratings per user summarised at each stage: all ratings read, ratings of cleaned movies, and
--- the final ratings of the users within the cap.
+-- Ratings per user summarised at each stage: all valid ratings of listed movies, ratings of
+-- cleaned movies, and the final ratings of the users within the cap.
 with
 
 users as (

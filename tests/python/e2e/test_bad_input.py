@@ -170,6 +170,16 @@ BAD_ROWS = {
         "timestamp before min_rating_date or in the future",
     ),
     "bad UTF-8 reaching dbt": ("tags.csv", "999,1,caf\\xe9,964982703", "not valid UTF-8"),
+    "tag of an unknown movie": (
+        "tags.csv",
+        "999,88888888,lost,964982703",
+        "tag of a movie missing from movies.csv",
+    ),
+    "link of an unknown movie": (
+        "links.csv",
+        "88888888,0000001,1",
+        "link of a movie missing from movies.csv",
+    ),
     JUNK_CASE: (
         "ratings.csv",
         "-- exported by SpreadCalc 3.1 --",
@@ -230,13 +240,15 @@ def test_quarantine_holds_the_bad_rows_and_nothing_else(spark, damaged_build):
 
 
 def test_crlf_and_bom_parse_like_the_clean_files(spark, table, damaged_build):
-    for name, added_user in (("movies", None), ("ratings", 999), ("tags", 999), ("links", None)):
+    # the rows of BAD_ROWS that break no rule of the file itself: their user's, or their movie's
+    added_rows = {"ratings": "user_id = 999", "tags": "user_id = 999", "links": "movie_id = 88888888"}
+    for name in ("movies", "ratings", "tags", "links"):
         damaged = warehouse_table(spark, damaged_build, f"base_movielens__{name}").where(
             "quarantine_rule is null"
         )
         clean = table(f"base_movielens__{name}")
-        if added_user is not None:
-            damaged = damaged.where(f"user_id != {added_user}")
+        if name in added_rows:
+            damaged = damaged.where(f"not ({added_rows[name]})")
         assert damaged.exceptAll(clean).isEmpty(), name  # row_text too: no stray \r
         assert damaged.count() == clean.count(), name
 
@@ -257,6 +269,8 @@ def test_accounting_balances_with_the_quarantine(spark, damaged_build):
         "quarantine rows of ratings.csv that break a row rule": 7,
         "quarantine ratings of movies missing from movies.csv": 1,
         "quarantine rows of tags.csv that break a row rule": 1,
+        "quarantine tags of movies missing from movies.csv": 1,
+        "quarantine links of movies missing from movies.csv": 1,
     }
     # raw = kept + removed + quarantined, per file: lines read against what each chain ends with
     ratings_chain = [row for row in accounting if row.entity == "ratings"]
@@ -264,6 +278,16 @@ def test_accounting_balances_with_the_quarantine(spark, damaged_build):
     assert raw == 100_836 + 8 + 1  # the file's rows, its bad rows and the later duplicate, kept
     removed = sum(row.rows_removed for row in ratings_chain)
     assert raw == ratings_chain[-1].rows_after + removed + 8
+
+
+def test_ratings_of_unknown_movies_reach_no_model_after_staging(spark, damaged_build):
+    # the quarantine holds them (above); the per-movie counts every later model reads lack them
+    aggregated = warehouse_table(spark, damaged_build, "int_movie_ratings_aggregated")
+    assert aggregated.where("movie_id = 88888888").isEmpty()
+    # the counterpart: they break no rule of their own file, so the staging views hold them
+    for name in ("ratings", "tags", "links"):
+        rows = warehouse_table(spark, damaged_build, f"base_movielens__{name}")
+        assert not rows.where("movie_id = 88888888 and quarantine_rule is null").isEmpty(), name
 
 
 def test_quarantine_share_above_the_limit_fails_the_build(damaged_build, run_dbt):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
+from ml.tools.pid_files import live_pid, write_pid_file
 from ml.warehouse.lock import acquire, record
 from ml.warehouse.session import spark_conf, state_dir, target_output
 
@@ -175,15 +176,21 @@ _started: dict[int, subprocess.Popen] = {}
 
 
 def running_pid(cluster: Cluster, service: str) -> int | None:
-    """The PID of `service` if its PID file names a live process group, else None."""
+    """The PID of `service` if its PID file names a live process group (that very process, not
+    one that has its number now), else None."""
+    pid = live_pid(cluster.pid_file(service))
+    return pid if pid is not None and group_alive(pid) else None
+
+
+def group_alive(pid: int) -> bool:
+    """Whether process group `pid` still has a process (its leader may have exited)."""
+    if pid in _started:
+        _started[pid].poll()
     try:
-        pid = int(cluster.pid_file(service).read_text())
-        if pid in _started:
-            _started[pid].poll()
         os.killpg(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError):
-        return None
-    return pid
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def log_tail(cluster: Cluster, service: str) -> str:
@@ -276,7 +283,7 @@ def start(cluster: Cluster, service: str, command: list[str], pass_fds: tuple[in
             pass_fds=pass_fds,
         )
     _started[process.pid] = process
-    cluster.pid_file(service).write_text(f"{process.pid}\n")
+    write_pid_file(cluster.pid_file(service), process.pid)
     return process.pid
 
 
@@ -310,16 +317,17 @@ def up(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
 
 
 def stop(cluster: Cluster, service: str, timeout: float = STOP_TIMEOUT_SECONDS) -> int | None:
-    """SIGTERM to the service's process group, SIGKILL if it outlives `timeout`; its PID or None."""
+    """SIGTERM to the service's process group, SIGKILL if it outlives `timeout`; its PID or None.
+    The PID file is checked once, before any signal; then the group is followed to its end."""
     pid = running_pid(cluster, service)
     if pid is not None:
         os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while running_pid(cluster, service) == pid and time.monotonic() < deadline:
+        while group_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.5)
-        if running_pid(cluster, service) == pid:
+        if group_alive(pid):
             os.killpg(pid, signal.SIGKILL)
-            while running_pid(cluster, service) == pid:
+            while group_alive(pid):
                 time.sleep(0.2)
     cluster.pid_file(service).unlink(missing_ok=True)
     return pid

@@ -151,3 +151,20 @@ def test_dbt_closes_thrift_connections_past_the_missing_llap_error(monkeypatch):
     wrapper.handle = Handle("TCloseSessionResp(status=... some other failure)")
     with pytest.raises(RuntimeError, match="some other failure"):
         wrapper.close()
+
+
+def test_a_stale_pid_file_is_never_signalled(scratch_cluster):
+    from ml.tools import spark_cluster as cluster
+
+    scratch_cluster.services_dir.mkdir(parents=True)
+    # a live process group with the file's number, started after the file was written (as after
+    # a reboot): not the service, so neither stopped nor taken for a running one
+    bystander = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        scratch_cluster.pid_file("master").write_text(f"{bystander.pid} another-boot 1\n")
+        assert cluster.status(scratch_cluster)["master"] is None
+        assert cluster.stop(scratch_cluster, "master", timeout=1) is None
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()

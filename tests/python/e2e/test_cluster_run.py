@@ -92,13 +92,10 @@ def listening_sockets() -> list[tuple[str, int, set[int]]]:
 
 
 def service_pids() -> set[int]:
-    pids = set()
-    for pid_file in (CLUSTER_DIR / "services").glob("*.pid"):
-        try:
-            pids.add(int(pid_file.read_text()))
-        except (OSError, ValueError):
-            continue
-    return pids
+    from ml.tools.pid_files import live_pid
+
+    pids = {live_pid(pid_file) for pid_file in (CLUSTER_DIR / "services").glob("*.pid")}
+    return pids - {None}
 
 
 @dataclass

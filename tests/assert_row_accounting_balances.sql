@@ -60,7 +60,12 @@ read_and_kept as (
     select
         'links' as entity,
         (select count(*) from {{ ref('base_movielens__links') }}) as rows_read,
-        (select count(*) from {{ ref('stg_movielens__links') }}) as rows_kept
+        (
+            select count(*) from {{ ref('stg_movielens__links') }} as links
+            where links.movie_id in (
+                    select listed.movie_id from {{ ref('stg_movielens__movies') }} as listed
+                )
+        ) as rows_kept
 
 ),
 

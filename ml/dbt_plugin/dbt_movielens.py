@@ -7,7 +7,10 @@
   initializes Hive's function registry, which needs one of them
   (NoClassDefFoundError: org/apache/hadoop/hive/llap/security/LlapSigner$Signable). The server
   has already dropped the session by then, so nothing is left open, but dbt-spark closes the
-  connection after every node and would fail that node.
+  connection after every node and would fail that node;
+- on every target, it prints the screen that explains a failed run (macros/explain_failed_run.sql,
+  an on-run-end hook, logs it at debug level with a mark) after dbt's own summary, as the last of
+  the output.
 
 dbt loads plugins from top-level modules named `dbt_*` that list them in `plugins`; `make venv`
 puts this folder on the virtualenv's path (a .pth file).
@@ -21,6 +24,33 @@ PROJECT_NAME = "movielens"
 # commands that never open a Spark session
 OFFLINE_COMMANDS = {"clean", "deps", "init", "list", "ls", "parse"}
 MISSING_LLAP_CLASS = "org/apache/hadoop/hive/llap/security/LlapSigner$Signable"
+# macros/explain_failed_run.sql's movielens_screen_mark
+SCREEN_MARK = "movielens-screen: "
+
+
+class FailureScreen:
+    """An event callback that keeps the marked lines of the on-run-end hook and prints them once
+    the command has completed, after everything dbt prints."""
+
+    def __init__(self, write=print) -> None:
+        self.lines: list[str] = []
+        self.write = write
+
+    def __call__(self, event) -> None:
+        name = event.info.name
+        if name == "JinjaLogDebug" and event.data.msg.startswith(SCREEN_MARK):
+            self.lines.append(event.data.msg[len(SCREEN_MARK) :])
+        elif name == "CommandCompleted" and self.lines:
+            self.write("\n".join(self.lines), flush=True)
+            self.lines = []
+
+
+def print_failure_screen_last() -> None:
+    from dbt_common.events.event_manager_client import get_event_manager
+
+    manager = get_event_manager()
+    if not any(isinstance(callback, FailureScreen) for callback in manager.callbacks):
+        manager.add_callback(FailureScreen())
 
 
 def tolerate_missing_llap_on_close() -> None:
@@ -51,6 +81,7 @@ class MovielensLock(dbtPlugin):
         flags = get_flags()
         if getattr(flags, "WHICH", None) in OFFLINE_COMMANDS:
             return
+        print_failure_screen_last()
         from ml.warehouse.lock import acquire
         from ml.warehouse.session import default_target, is_thrift, state_dir
 

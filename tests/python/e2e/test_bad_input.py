@@ -10,8 +10,10 @@ A missing or empty file: test_missing_data.py.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -188,15 +190,47 @@ BAD_ROWS = {
 }
 # the later rating of the duplicated pair, which is kept
 KEPT_ROWS = {"ratings.csv": ["999,3,3.0,964990000"]}
+# the damaged copy as found in the wild: titles whose quotes were lost (their commas split the
+# row), and movies.csv of another release, missing movies that ratings, tags and links name
+UNQUOTED_TITLES = 9
+REMOVED_MOVIES = 300
+
+
+def damaged_movies(text: str) -> tuple[str, set[int], set[int]]:
+    """movies.csv without the quotes of its first UNQUOTED_TITLES quoted titles and without
+    REMOVED_MOVIES other movies (every 25th line); and the ids of both."""
+    header, *lines = text.splitlines(keepends=True)
+    kept, unquoted, removed = [header], set(), set()
+    for number, line in enumerate(lines):
+        movie_id = int(line.split(",", 1)[0])
+        if '"' in line and len(unquoted) < UNQUOTED_TITLES:
+            kept.append(line.replace('"', ""))
+            unquoted.add(movie_id)
+        elif '"' not in line and number % 25 == 7 and len(removed) < REMOVED_MOVIES:
+            removed.add(movie_id)
+        else:
+            kept.append(line)
+    assert (len(unquoted), len(removed)) == (UNQUOTED_TITLES, REMOVED_MOVIES)
+    return "".join(kept), unquoted, removed
+
+
+@dataclass(frozen=True)
+class DamagedBuild:
+    spark_dir: Path
+    output: str  # the dbt build's stdout
+    returncode: int
+    unquoted: set[int]  # movie ids of the unquoted titles
+    removed: set[int]  # movie ids removed from movies.csv
 
 
 @pytest.fixture(scope="module")
-def damaged_build(tmp_path_factory, run_dbt) -> Path:
-    """dbt build on ml-latest-small with CRLF line ends, BOMs on movies.csv and ratings.csv, and
-    every bad row of BAD_ROWS added (the junk row last)."""
+def damaged(tmp_path_factory, run_dbt) -> DamagedBuild:
+    """dbt build on ml-latest-small with CRLF line ends, BOMs on movies.csv and ratings.csv, the
+    damage of damaged_movies, and every bad row of BAD_ROWS added (the junk row last)."""
     data = tmp_path_factory.mktemp("damaged-data")
+    movies, unquoted, removed = damaged_movies((SMALL_DATA / "movies.csv").read_text(encoding="utf-8"))
     for name in FILES:
-        text = (SMALL_DATA / name).read_bytes()
+        text = movies.encode() if name == "movies.csv" else (SMALL_DATA / name).read_bytes()
         rows = [line for case, (file, line, _) in BAD_ROWS.items() if file == name and case != JUNK_CASE]
         rows += KEPT_ROWS.get(name, [])
         if BAD_ROWS[JUNK_CASE][0] == name:
@@ -207,22 +241,27 @@ def damaged_build(tmp_path_factory, run_dbt) -> Path:
             data_bytes = b"\xef\xbb\xbf" + data_bytes
         (data / name).write_bytes(data_bytes)
     spark_dir = tmp_path_factory.mktemp("damaged-warehouse")
-    # what the quarantine and the row accounting are built from, and the quarantine's two tests
-    # (the other data tests and the unit tests check what the clean build checks)
+    # what the quarantine and the row accounting are built from, and the tests of both (the other
+    # data tests and the unit tests check what the clean build checks)
     selection = (
-        *(
-            "--select",
-            "+row_accounting",
-            "assert_quarantine_is_empty",
-            "assert_quarantine_share_within_limit",
-        ),
+        *("--select", "+row_accounting", "+quarantine_by_file", "assert_quarantine_is_empty"),
+        *("assert_quarantine_share_within_limit", "assert_row_accounting_balances"),
         *("--indirect-selection", "empty", "--exclude-resource-type", "unit_test"),
     )
     result = run_dbt("build", *selection, spark_dir=spark_dir, data_dir=data)
-    assert result.returncode == 0, result.stdout[-4000:]
-    # any quarantined row makes the warn-only test warn
-    assert "WARN" in result.stdout and "assert_quarantine_is_empty" in result.stdout
-    return spark_dir
+    return DamagedBuild(spark_dir, result.stdout, result.returncode, unquoted, removed)
+
+
+@pytest.fixture(scope="module")
+def damaged_build(damaged) -> Path:
+    return damaged.spark_dir
+
+
+def rows_of_movies(name: str, movie_ids: set[int]) -> int:
+    """The rows of ml-latest-small's `name` that name one of `movie_ids`."""
+    import pandas as pd
+
+    return int(pd.read_csv(SMALL_DATA / name, usecols=["movieId"])["movieId"].isin(movie_ids).sum())
 
 
 @pytest.mark.parametrize("case", list(BAD_ROWS))
@@ -234,12 +273,15 @@ def test_bad_row_is_quarantined_under_its_rule(spark, damaged_build, case):
     assert expected_text in [row.row_text for row in rows], [tuple(row) for row in rows]
 
 
-def test_quarantine_holds_the_bad_rows_and_nothing_else(spark, damaged_build):
-    quarantine = warehouse_table(spark, damaged_build, "quarantine")
-    assert quarantine.count() == len(BAD_ROWS)
+def test_quarantine_holds_the_bad_rows_and_nothing_else(spark, damaged):
+    quarantine = warehouse_table(spark, damaged.spark_dir, "quarantine")
+    unknown = damaged.unquoted | damaged.removed  # an unquoted title's movie is unknown too
+    rows_of_unknown = sum(rows_of_movies(name, unknown) for name in ("ratings.csv", "tags.csv", "links.csv"))
+    assert quarantine.count() == len(BAD_ROWS) + UNQUOTED_TITLES + rows_of_unknown
 
 
-def test_crlf_and_bom_parse_like_the_clean_files(spark, table, damaged_build):
+def test_crlf_and_bom_parse_like_the_clean_files(spark, table, damaged):
+    damaged_build, removed_or_unquoted = damaged.spark_dir, damaged.removed | damaged.unquoted
     # the rows of BAD_ROWS that break no rule of the file itself: their user's, or their movie's
     added_rows = {"ratings": "user_id = 999", "tags": "user_id = 999", "links": "movie_id = 88888888"}
     for name in ("movies", "ratings", "tags", "links"):
@@ -247,6 +289,8 @@ def test_crlf_and_bom_parse_like_the_clean_files(spark, table, damaged_build):
             "quarantine_rule is null"
         )
         clean = table(f"base_movielens__{name}")
+        if name == "movies":  # less the movies damaged_movies took out or unquoted
+            clean = clean.where(~clean.movie_id.isin(list(removed_or_unquoted)))
         if name in added_rows:
             damaged = damaged.where(f"not ({added_rows[name]})")
         assert damaged.exceptAll(clean).isEmpty(), name  # row_text too: no stray \r
@@ -259,25 +303,27 @@ def test_duplicate_keeps_the_latest_rating(spark, damaged_build):
     assert [(row.rating, row.rated_at_seconds) for row in kept] == [(3.0, 964990000)]
 
 
-def test_accounting_balances_with_the_quarantine(spark, damaged_build):
-    accounting = warehouse_table(spark, damaged_build, "row_accounting").orderBy("step").collect()
+def test_accounting_balances_with_the_quarantine(spark, damaged):
+    accounting = warehouse_table(spark, damaged.spark_dir, "row_accounting").orderBy("step").collect()
     for row in accounting:
         assert row.rows_before == row.rows_removed + row.rows_quarantined + row.rows_after, row.rule
     quarantined = {row.rule: row.rows_quarantined for row in accounting if row.rows_quarantined}
+    unknown = damaged.unquoted | damaged.removed
     assert quarantined == {
-        "quarantine rows of movies.csv that break a row rule": 2,
+        "quarantine rows of movies.csv that break a row rule": 2 + UNQUOTED_TITLES,
         "quarantine rows of ratings.csv that break a row rule": 7,
-        "quarantine ratings of movies missing from movies.csv": 1,
+        "quarantine ratings of movies missing from movies.csv": 1 + rows_of_movies("ratings.csv", unknown),
         "quarantine rows of tags.csv that break a row rule": 1,
-        "quarantine tags of movies missing from movies.csv": 1,
-        "quarantine links of movies missing from movies.csv": 1,
+        "quarantine tags of movies missing from movies.csv": 1 + rows_of_movies("tags.csv", unknown),
+        "quarantine links of movies missing from movies.csv": 1 + rows_of_movies("links.csv", unknown),
     }
     # raw = kept + removed + quarantined, per file: lines read against what each chain ends with
     ratings_chain = [row for row in accounting if row.entity == "ratings"]
     raw = ratings_chain[0].rows_before
     assert raw == 100_836 + 8 + 1  # the file's rows, its bad rows and the later duplicate, kept
     removed = sum(row.rows_removed for row in ratings_chain)
-    assert raw == ratings_chain[-1].rows_after + removed + 8
+    quarantined_ratings = 8 + rows_of_movies("ratings.csv", unknown)
+    assert raw == ratings_chain[-1].rows_after + removed + quarantined_ratings
 
 
 def test_ratings_of_unknown_movies_reach_no_model_after_staging(spark, damaged_build):
@@ -290,14 +336,63 @@ def test_ratings_of_unknown_movies_reach_no_model_after_staging(spark, damaged_b
         assert not rows.where("movie_id = 88888888 and quarantine_rule is null").isEmpty(), name
 
 
-def test_quarantine_share_above_the_limit_fails_the_build(damaged_build, run_dbt):
+SCREEN_TITLE = "=== What failed, and where to look ==="
+
+
+def closing_screen(output: str) -> list[str]:
+    """The lines of the screen that explains a failed run, which must close the output."""
+    assert SCREEN_TITLE in output, output[-3000:]
+    screen = output[output.index(SCREEN_TITLE) :]
+    assert "Done. PASS=" not in screen, "dbt's summary came after the screen"
+    return screen.splitlines()
+
+
+def test_the_damaged_copy_stops_the_build_and_its_last_screen_says_why(spark, damaged):
+    assert damaged.returncode == 1, damaged.output[-3000:]
+    screen = closing_screen(damaged.output)
+    assert "FAIL test assert_quarantine_share_within_limit (it found 4 rows)" in screen
+    assert "  it checks: Asserts that no file has more than var('quarantine_max_share') of its rows" in (
+        "\n".join(screen)
+    )
+    assert "Quarantine (the limit: quarantine_max_share = 0.001, 0.1% of a file's rows):" in screen
+    quarantine = warehouse_table(spark, damaged.spark_dir, "quarantine")
+    for file in warehouse_table(spark, damaged.spark_dir, "quarantine_by_file").collect():
+        above = f"{file.rows_quarantined:,} of {file.rows_read:,} rows quarantined"
+        assert f"{file.file}: {above}, {file.quarantined_share * 100:.3g}% (ABOVE the limit)" in screen
+        show = f"select * from {{{{ ref('quarantine') }}}} where file = '{file.file}'"
+        assert f'  all of them: dbt show --output json --limit -1 --inline "{show}"' in screen
+        rules = quarantine.where(f"file = '{file.file}'").groupBy("rule").count().collect()
+        for rule in rules:
+            at = screen.index(f"  {rule['count']:,} rows: {rule.rule}")
+            samples = list(itertools.takewhile(lambda line: line.startswith(" " * 6), screen[at + 1 :]))
+            texts = {row.row_text for row in quarantine.where(f"rule = '{rule.rule}'").collect()}
+            assert len(samples) == min(3, rule["count"]), (rule.rule, samples)
+            for sample in samples:
+                assert sample.strip() in texts or sample.endswith("..."), (rule.rule, sample)
+
+
+def test_the_screens_command_lists_every_quarantined_row_of_a_file(spark, damaged, run_dbt):
+    import json
+    import shlex
+
+    screen = closing_screen(damaged.output)
+    command = next(line for line in screen if "all of them: dbt show" in line and "'movies.csv'" in line)
+    args = shlex.split(command.split("all of them: dbt ", 1)[1])
+    result = run_dbt(*args, "--quiet", spark_dir=damaged.spark_dir)
+    assert result.returncode == 0, result.stdout[-3000:]
+    shown = json.loads(result.stdout[result.stdout.index("{") :])["show"]
+    quarantine = warehouse_table(spark, damaged.spark_dir, "quarantine").where("file = 'movies.csv'")
+    assert sorted(row["row_text"] for row in shown) == sorted(row.row_text for row in quarantine.collect())
+
+
+def test_counterpart_within_a_higher_limit_the_test_passes_and_no_screen_is_printed(damaged, run_dbt):
     result = run_dbt(
         "test",
         "--select",
         "assert_quarantine_share_within_limit",
         "--vars",
-        "{quarantine_max_share: 0.00005}",  # 5 per 100,000 rows: ratings.csv's 8 are too many
-        spark_dir=damaged_build,
+        "{quarantine_max_share: 0.1}",  # 10%: tags.csv's 7.9% are within it
+        spark_dir=damaged.spark_dir,
     )
-    assert result.returncode == 1
-    assert "FAIL" in result.stdout and "assert_quarantine_share_within_limit" in result.stdout
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert SCREEN_TITLE not in result.stdout

@@ -1,4 +1,5 @@
-"""An ml command before the marts exist says to build them."""
+"""On a fresh warehouse, each command run too early says in one line what to run first: an ml
+command before the marts exist, `dbt run` before `dbt seed`, `dbt test` before `dbt run`."""
 
 import os
 import subprocess
@@ -17,3 +18,24 @@ def test_ml_before_the_marts_exist_says_to_build_them(tmp_path):
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("error: table movielens.kmeans_movies_train does not exist")
     assert "make run" in last_line
+
+
+def test_the_users_way_on_a_fresh_warehouse_says_what_to_run_first(run_dbt, tmp_path_factory):
+    # dbt run, then dbt test, as a user who has not read about `dbt build`
+    warehouse = tmp_path_factory.mktemp("fresh")
+    ran = run_dbt("run", spark_dir=warehouse)
+    assert ran.returncode == 2
+    assert (
+        "the seed movielens_genres (seeds/movielens_genres.csv) is not in the warehouse yet: "
+        "run `dbt seed` first, or `dbt build`, which builds seeds, models and tests in order"
+    ) in ran.stdout
+    assert run_dbt("seed", spark_dir=warehouse).returncode == 0
+    links = ("--select", "stg_movielens__links", "--indirect-selection", "cautious")  # its tests alone
+    tested = run_dbt("test", *links, spark_dir=warehouse)
+    assert tested.returncode == 2
+    assert "is not in the warehouse yet: run `dbt run` first" in tested.stdout
+    # the counterpart: once built, its tests run and pass
+    built = run_dbt("run", "--select", "+stg_movielens__links", spark_dir=warehouse)
+    assert built.returncode == 0, built.stdout[-3000:]
+    tested = run_dbt("test", *links, spark_dir=warehouse)
+    assert tested.returncode == 0, tested.stdout[-3000:]

@@ -1,11 +1,12 @@
-"""Builds in a scratch warehouse of a data folder holding movies.csv and ratings.csv alone, with
-other vars (every user's ratings: rating_cap null; another split_seed) and other partitioning: the
-cleaning gives the test build's figures, the absent tags and links are said so, the cap's rules
-keep everyone and the seed moves movies; a
-rebuild holds the warehouse (a second build and an ml step beside it are refused at once, naming
-it); killed with SIGKILL in the middle of a table write, it leaves every table readable and
-unchanged, and a rerun, in the default partitioning, gives every table again to the last row
-(ml's own writes: integration/warehouse/test_tables.py)."""
+"""Builds in a scratch warehouse of the original study's data folder (movies.csv, ratings.csv,
+tags.csv: the cleaning and the tag marts of the test build), and of one holding movies.csv and
+ratings.csv alone, with other vars (every user's ratings: rating_cap null; another split_seed)
+and other partitioning: the cleaning gives the test build's figures, the absent tags and links
+are said so, the cap's rules keep everyone and the seed moves movies; a rebuild holds the
+warehouse (a second build and an ml step beside it are refused at once, naming it); killed with
+SIGKILL in the middle of a table write, it leaves every table readable and unchanged, and a
+rerun, in the default partitioning, gives every table again to the last row (ml's own writes:
+integration/warehouse/test_tables.py)."""
 
 from __future__ import annotations
 
@@ -130,6 +131,38 @@ def test_movies_and_ratings_alone_give_the_same_cleaning_and_say_tags_and_links_
         # the counterpart: the test build read the file
         assert in_test_build[step].rule.startswith(f"quarantine rows of {file}")
         assert in_test_build[step].rows_after > 0
+
+
+@pytest.fixture(scope="module")
+def without_links(tmp_path_factory) -> Path:
+    """The row accounting and the tag marts of ml-latest-small's movies, ratings and tags: the
+    original study's data folder, which has no links.csv."""
+    folder = tmp_path_factory.mktemp("movies-ratings-tags")
+    for name in ("movies.csv", "ratings.csv", "tags.csv"):
+        (folder / name).symlink_to(SMALL_DATA / name)
+    spark_dir = tmp_path_factory.mktemp("without-links-warehouse")
+    selection = ("--select", "+row_accounting +eda_tag_counts +eda_tags_overview", *WITHOUT_TESTS)
+    build = subprocess.run(
+        dbt_command("build", *selection, scratch=tmp_path_factory.mktemp("dbt")),
+        cwd=PROJECT_DIR,
+        env=environment(spark_dir, folder),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert build.returncode == 0, build.stdout[-3000:]
+    assert build.stdout.count("note: links.csv absent from") == 1, build.stdout[-3000:]
+    return spark_dir
+
+
+def test_the_original_studys_folder_gives_the_same_cleaning_and_tags(spark, table, without_links):
+    accounting = {row.step: row for row in warehouse_table(spark, without_links, "row_accounting").collect()}
+    in_test_build = {row.step: row for row in table("row_accounting").collect()}
+    assert [accounting[step] for step in range(1, 13)] == [in_test_build[step] for step in range(1, 13)]
+    assert accounting[13].rule == "links.csv absent: no rows read" and accounting[13].rows_after == 0
+    for name in ("eda_tag_counts", "eda_tags_overview"):
+        built, in_session = warehouse_table(spark, without_links, name), table(name)
+        assert built.exceptAll(in_session).isEmpty() and in_session.exceptAll(built).isEmpty(), name
 
 
 def test_null_cap_keeps_every_rating_of_cleaned_movies(spark, built):

@@ -20,8 +20,14 @@ VARS ?=
 # (e.g. ML_ARGS="--refit", ML_ARGS="--master spark://127.0.0.1:7077").
 DBT_ARGS ?=
 ML_ARGS ?=
-VARS_ARG := $(if $(strip $(VARS)),--vars '$(VARS)')
-DBT_ARGS_ARG := $(if $(strip $(DBT_ARGS)),--dbt-args='$(DBT_ARGS)')
+# $(call shq,TEXT): TEXT as one shell word, whatever it holds: the project's folder, the data
+# folder and the others may hold spaces and quotes (ml/paths.py: which characters work)
+shq = '$(subst ','\'',$(1))'
+# $(call abs,PATH): PATH made absolute (from the project root), as one shell word; make's own
+# $(abspath) splits a path at its spaces
+abs = "$$(realpath -m -- $(call shq,$(1)))"
+VARS_ARG := $(if $(strip $(VARS)),--vars $(call shq,$(VARS)))
+DBT_ARGS_ARG := $(if $(strip $(DBT_ARGS)),--dbt-args=$(call shq,$(DBT_ARGS)))
 
 # dbt reads the project's profiles; Spark binds to loopback; executors use the venv's Python.
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
@@ -44,14 +50,14 @@ PIPELINE = $(strip $(BIN)/python -m ml pipeline $(DBT_ARGS_ARG) $(ML_ARGS))
 # `thrift` target.
 CLUSTER_SPARK_DIR ?= $(CURDIR)/.spark/cluster
 CLUSTER_REPORT_DIR ?= reports/cluster
-CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(CLUSTER_SPARK_DIR) DBT_TARGET=thrift
+CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(call shq,$(CLUSTER_SPARK_DIR)) DBT_TARGET=thrift
 ifdef MOVIELENS_DIR
-CLUSTER_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
+CLUSTER_ENV += MOVIELENS_DIR=$(call abs,$(MOVIELENS_DIR))
 endif
 
-RUN_ENV := MOVIELENS_SPARK_DIR=$(RUN_SPARK_DIR)
+RUN_ENV := MOVIELENS_SPARK_DIR=$(call shq,$(RUN_SPARK_DIR))
 ifdef MOVIELENS_DIR
-RUN_ENV += MOVIELENS_DIR=$(abspath $(MOVIELENS_DIR))
+RUN_ENV += MOVIELENS_DIR=$(call abs,$(MOVIELENS_DIR))
 endif
 # make test's vars: the study's defaults with small grids (8 values of k, the last skipped; 9 ALS
 # configs, of which the staged search fits at most 7; 4 implicit configs and 3 reranking weights;
@@ -63,7 +69,7 @@ TEST_VARS := {kmeans_k_step: 200, als_ranks: [10, 20, 40], als_reg_params: [0.05
 # code cache (48 MiB) overflows, so it gets the tiered default's size; its larger frames overflow
 # ALS's deep task recursion, so a larger stack.
 TEST_JAVA_OPTIONS := -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC -Xss16m
-TEST_ENV := SPARK_JAVA_OPTIONS='$(TEST_JAVA_OPTIONS)' MOVIELENS_DIR=$(abspath $(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(TEST_SPARK_DIR) MOVIELENS_REPORT_DIR=$(abspath $(TEST_REPORT_DIR)) MOVIELENS_TEST_VARS='$(TEST_VARS)'
+TEST_ENV := SPARK_JAVA_OPTIONS='$(TEST_JAVA_OPTIONS)' MOVIELENS_DIR=$(call abs,$(SMALL_DATA)) MOVIELENS_SPARK_DIR=$(call shq,$(TEST_SPARK_DIR)) MOVIELENS_REPORT_DIR=$(call abs,$(TEST_REPORT_DIR)) MOVIELENS_TEST_VARS='$(TEST_VARS)'
 # pytest's reports (JUnit XML), the log of its e2e run and the status of the test pipeline, which
 # the e2e tests wait for (tests/python/helpers.py), beside the test warehouse
 TEST_RESULTS := $(TEST_SPARK_DIR)/pytest
@@ -74,8 +80,7 @@ PIPELINE_STATUS := $(TEST_RESULTS)/pipeline.status
 SCALE ?=
 SEED ?= 42
 BENCH_OUT ?= benchmarks
-BENCH_DATA := $(abspath $(or $(MOVIELENS_DIR),$(SMALL_DATA)))
-BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(BENCH_DATA))
+BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(call abs,$(or $(MOVIELENS_DIR),$(SMALL_DATA))))
 
 .PHONY: help venv java blas chromium run ml report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
 
@@ -93,7 +98,7 @@ PURELIB = $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purel
 $(VENV)/.installed: pyproject.toml requirements.lock | java
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -c requirements.lock -e '.[dev]'
-	echo "$(CURDIR)/ml/dbt_plugin" > "$(PURELIB)/movielens-dbt-plugin.pth"
+	echo $(call shq,$(CURDIR)/ml/dbt_plugin) > "$(PURELIB)/movielens-dbt-plugin.pth"
 	@touch $@
 
 # Then, side by side (make test runs them beside lint): the installed modules byte-compiled once,
@@ -128,13 +133,13 @@ blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-g
 HOLD = $(BIN)/python -m ml hold -- $(MAKE) --no-print-directory
 
 run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
-	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --download $(DATASET) --report-dir $(REPORT_DIR)
+	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --download $(DATASET) --report-dir $(call shq,$(REPORT_DIR))
 
 ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, report, summary
-	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from kmeans --report-dir $(REPORT_DIR)
+	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from kmeans --report-dir $(call shq,$(REPORT_DIR))
 
 report: venv ## reports/index.html again from the tables `make run` wrote (nothing refitted)
-	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from report --to report --report-dir $(REPORT_DIR)
+	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from report --to report --report-dir $(call shq,$(REPORT_DIR))
 
 cluster-up: venv ## start a local Spark master, worker and Thrift Server (127.0.0.1; waits until they answer)
 	$(CLUSTER_ENV) $(BIN)/python -m ml cluster up
@@ -143,7 +148,7 @@ cluster-up: venv ## start a local Spark master, worker and Thrift Server (127.0.
 # is made one) on the machine it runs on. SPARK_MASTER: the master of cluster-up, for the ml steps
 # (python -m ml cluster master-url).
 cluster-run: venv blas ## `make run` on the cluster of cluster-up: dbt through the Thrift Server, ml on the master
-	$(CLUSTER_ENV) SPARK_MASTER=$$($(BIN)/python -m ml cluster master-url) $(PIPELINE) $(VARS_ARG) --report-dir $(CLUSTER_REPORT_DIR)
+	$(CLUSTER_ENV) SPARK_MASTER=$$($(BIN)/python -m ml cluster master-url) $(PIPELINE) $(VARS_ARG) --report-dir $(call shq,$(CLUSTER_REPORT_DIR))
 
 cluster-down: venv ## stop the services of cluster-up (their processes and what they started)
 	$(CLUSTER_ENV) $(BIN)/python -m ml cluster down
@@ -163,7 +168,7 @@ test: $(VENV)/.installed blas chromium ## lint; the pipeline on the small real d
 # compare with it: they wait for its dbt build, or for $(PIPELINE_STATUS)), then the unit and
 # integration tests.
 test-steps:
-	$(call pytest_runs,echo running > $(PIPELINE_STATUS);,$(TEST_ENV) $(PIPELINE) --vars '$(TEST_VARS)' --report-dir $(TEST_REPORT_DIR) || status=$$?; echo $$status > $(PIPELINE_STATUS);)
+	$(call pytest_runs,echo running > $(call shq,$(PIPELINE_STATUS));,$(TEST_ENV) $(PIPELINE) --vars '$(TEST_VARS)' --report-dir $(TEST_REPORT_DIR) || status=$$?; echo $$status > $(call shq,$(PIPELINE_STATUS));)
 
 pytest: venv ## pytest only (needs the warehouse and report `make test` builds first)
 	$(call pytest_runs,,)
@@ -173,14 +178,14 @@ pytest: venv ## pytest only (needs the warehouse and report `make test` builds f
 # beside them and succeeded, the unit and integration tests (one Spark session on the test build's
 # metastore); then the ten slowest tests of both and their totals. $(1) runs before both.
 define pytest_runs
-	@mkdir -p $(TEST_RESULTS)
+	@mkdir -p $(call shq,$(TEST_RESULTS))
 	@status=0; e2e_status=0; $(1) \
-	$(TEST_ENV) $(BIN)/pytest -m e2e --junit-xml=$(TEST_RESULTS)/e2e.xml > $(TEST_RESULTS)/e2e.log 2>&1 & e2e=$$!; \
+	$(TEST_ENV) $(BIN)/pytest -m e2e --junit-xml=$(call shq,$(TEST_RESULTS)/e2e.xml) > $(call shq,$(TEST_RESULTS)/e2e.log) 2>&1 & e2e=$$!; \
 	$(2) \
-	[ $$status -ne 0 ] || $(TEST_ENV) $(BIN)/pytest -m "not e2e" --junit-xml=$(TEST_RESULTS)/in-process.xml || status=$$?; \
+	[ $$status -ne 0 ] || $(TEST_ENV) $(BIN)/pytest -m "not e2e" --junit-xml=$(call shq,$(TEST_RESULTS)/in-process.xml) || status=$$?; \
 	wait $$e2e || e2e_status=$$?; \
-	echo "=== the e2e tests, run beside ($(TEST_RESULTS)/e2e.log):"; cat $(TEST_RESULTS)/e2e.log; \
-	$(BIN)/python tests/python/slowest.py $(TEST_RESULTS)/in-process.xml $(TEST_RESULTS)/e2e.xml; \
+	echo "=== the e2e tests, run beside ($(TEST_RESULTS)/e2e.log):"; cat $(call shq,$(TEST_RESULTS)/e2e.log); \
+	$(BIN)/python tests/python/slowest.py $(call shq,$(TEST_RESULTS)/in-process.xml) $(call shq,$(TEST_RESULTS)/e2e.xml); \
 	[ $$status -eq 0 ] && [ $$e2e_status -eq 0 ]
 endef
 

@@ -32,7 +32,7 @@
                 create table {{ relation }} ({{ columns | join(', ') }})
                 using csv
                 options (
-                    path '{{ data_dir }}/{{ source_table.meta.file }}',
+                    path {{ movielens_sql_string(data_dir ~ '/' ~ source_table.meta.file) }},
                     header 'true',
                     enforceSchema 'false',
                     quote '"',
@@ -48,9 +48,27 @@
 {% endmacro %}
 
 
-{# The data folder without a trailing slash. #}
+{#
+    The data folder without a trailing slash; an error naming the character when it holds one
+    Spark cannot read it by (the rule and its reasons: ml/paths.py, whose set this is).
+#}
 {% macro movielens_data_dir() %}
-    {{ return((var('movielens_dir') | string | trim).rstrip('/')) }}
+    {%- set data_dir = (var('movielens_dir') | string | trim).rstrip('/') -%}
+    {%- for character in '*?[]{}\\"`' if character in data_dir -%}
+        {%- set why = 'Hadoop reads it as a file pattern' if character in '*?[]{}\\'
+            else 'the project cannot quote it in Spark settings and SQL' -%}
+        {{ exceptions.raise_compiler_error(
+            "the data folder (MOVIELENS_DIR) " ~ data_dir ~ " holds the character " ~ character
+            ~ ", which the project cannot use in a path (" ~ why ~ "); move or rename the folder"
+        ) }}
+    {%- endfor -%}
+    {{ return(data_dir) }}
+{% endmacro %}
+
+
+{# `text` as a Spark SQL string literal (a path may hold a quote). #}
+{% macro movielens_sql_string(text) %}
+    {{ return("'" ~ text | replace('\\', '\\\\') | replace("'", "\\'") ~ "'") }}
 {% endmacro %}
 
 

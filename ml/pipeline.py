@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
 from ml.progress import clock
-from ml.warehouse.lock import acquire
+from ml.warehouse.lock import LOCK_FILE, THRIFT_RUNS_LOCK_FILE, acquire
 
 STEPS = ("check", "dbt_build", "kmeans", "als", "dbt_test_ml", "report", "summary")
 # the dbt build's run_results.json, kept beside the warehouse for the report's run facts: the
@@ -111,12 +111,11 @@ def run_step(step: Step) -> None:
 
 def hold_warehouse(state: Path) -> None:
     """Take the warehouse's lock for all the steps, so that no other run gets in between two of
-    them; the steps go on under it (ml.warehouse.lock). Not on a Thrift Server target: there the
-    server holds it."""
+    them; the steps go on under it (ml.warehouse.lock). On a Thrift Server target, which holds the
+    metastore's lock, the lock of its clients' runs."""
     from ml.warehouse.session import default_target, is_thrift  # reads YAML: only when a run starts
 
-    if not is_thrift(default_target()):
-        acquire(state)
+    acquire(state, lock_file=THRIFT_RUNS_LOCK_FILE if is_thrift(default_target()) else LOCK_FILE)
 
 
 def run(chosen: Sequence[Step], state: Path, execute: Callable[[Step], None] = run_step) -> dict[str, float]:

@@ -2,7 +2,9 @@
 
 - on the `local` target, before a Spark session opens, it takes the warehouse's lock (ml.warehouse.lock),
   so that a second run stops at once naming the first, instead of failing in Derby;
-- on the `thrift` target, it lets dbt-spark's connection close past one known server error.
+- on the `thrift` target, it takes the lock of the server's client runs (the server holds the
+  metastore's), so that two runs never write the same tables at once; and it lets dbt-spark's
+  connection close past one known server error.
   Spark 4's Thrift Server ships without Hive's LLAP classes, and closing a session now and then
   initializes Hive's function registry, which needs one of them
   (NoClassDefFoundError: org/apache/hadoop/hive/llap/security/LlapSigner$Signable). The server
@@ -82,13 +84,14 @@ class MovielensLock(dbtPlugin):
         if getattr(flags, "WHICH", None) in OFFLINE_COMMANDS:
             return
         print_failure_screen_last()
-        from ml.warehouse.lock import acquire
+        from ml.warehouse.lock import LOCK_FILE, THRIFT_RUNS_LOCK_FILE, acquire
         from ml.warehouse.session import default_target, is_thrift, state_dir
 
         if is_thrift(getattr(flags, "TARGET", None) or default_target()):
             tolerate_missing_llap_on_close()
+            acquire(state_dir(), lock_file=THRIFT_RUNS_LOCK_FILE)
         else:
-            acquire(state_dir())
+            acquire(state_dir(), lock_file=LOCK_FILE)
 
 
 plugins = [MovielensLock]

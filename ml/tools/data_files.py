@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
+from ml.paths import check_path
 
 REQUIRED_FILES = ("movies.csv", "ratings.csv")
 # without them the tag tables and plots are empty and row_accounting says "absent"
@@ -105,6 +106,7 @@ def check_data_dir(data_dir: Path) -> list[str]:
     """Raise UserError naming the first problem with the MovieLens files in `data_dir`: a required
     file missing; a file there empty, unreadable, UTF-16, with CR-only line ends, another header,
     or not UTF-8 (file, line and what was expected). The optional files absent."""
+    check_path(data_dir, "the data folder (MOVIELENS_DIR)")
     absent = absent_files(data_dir)
     for name in REQUIRED_FILES:
         if name in absent:

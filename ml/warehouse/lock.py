@@ -6,6 +6,10 @@ target, `python -m ml`, the Thrift Server of `make cluster-up`) first takes
 instead of Derby's stack trace. It is an flock: the kernel releases it when the holder exits,
 kill -9 included, so it never goes stale. A process whose ancestor holds it goes on under it:
 `python -m ml hold -- make ...` (make run, make test) holds it for every step of a run.
+
+Through a Thrift Server, which holds that lock itself, its clients (dbt and ml on a thrift target,
+and the pipeline of make cluster-run over all its steps) take `<state dir>/thrift-runs.lock`: two
+runs at once would replace each other's tables midway.
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from pathlib import Path
 from ml import UserError
 
 LOCK_FILE = "metastore.lock"
+THRIFT_RUNS_LOCK_FILE = "thrift-runs.lock"
+# why a second process must wait, per lock file
+WHY_ONE_AT_A_TIME = {
+    LOCK_FILE: "its Derby metastore admits one process at a time",
+    THRIFT_RUNS_LOCK_FILE: "runs through its Thrift Server go one at a time, as they write the same tables",
+}
 # lock files this process holds, with their file descriptors (kept open: closing one releases it)
 _held: dict[Path, int] = {}
 
@@ -50,11 +60,12 @@ def holder(path: Path) -> tuple[int, str] | None:
         return None
 
 
-def acquire(state_dir: Path, pid: int | None = None) -> int | None:
-    """Take the lock of `state_dir` for the life of this process (and of children it passes the
-    returned descriptor to), recording `pid` (default: this process) as the holder. Returns the
-    descriptor, or None when an ancestor holds the lock. UserError naming the holder otherwise."""
-    path = state_dir / LOCK_FILE
+def acquire(state_dir: Path, pid: int | None = None, lock_file: str = LOCK_FILE) -> int | None:
+    """Take the lock `lock_file` of `state_dir` for the life of this process (and of children it
+    passes the returned descriptor to), recording `pid` (default: this process) as the holder.
+    Returns the descriptor, or None when an ancestor holds the lock. UserError naming the holder
+    otherwise."""
+    path = state_dir / lock_file
     if path in _held:
         return _held[path]
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -68,7 +79,7 @@ def acquire(state_dir: Path, pid: int | None = None) -> int | None:
             return None
         who = f"process {named[0]} ({named[1]})" if named else "another process"
         raise UserError(
-            f"{state_dir} is in use by {who}: its Derby metastore admits one process at a time. Wait "
+            f"{state_dir} is in use by {who}: {WHY_ONE_AT_A_TIME[lock_file]}. Wait "
             "for that run to finish (or stop it), or give this one another MOVIELENS_SPARK_DIR"
         ) from None
     record(descriptor, pid or os.getpid())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ml import PROJECT_DIR, UserError
+from ml.paths import check_path
 from ml.warehouse.project import load_rendered_yaml
 
 if TYPE_CHECKING:
@@ -60,7 +61,9 @@ def state_dir(path: Path = PROFILES_FILE) -> Path:
     """The folder holding the profile's warehouse (`$MOVIELENS_SPARK_DIR`): ml keeps its saved
     models there too, so each warehouse has the models fitted on its tables."""
     warehouse = Path(spark_conf(path=path)["spark.sql.warehouse.dir"])
-    return (PROJECT_DIR / warehouse).parent
+    state = (PROJECT_DIR / warehouse).parent
+    check_path(state, "the warehouse folder (MOVIELENS_SPARK_DIR)")
+    return state
 
 
 # JVM options that keep Spark's BLAS and LAPACK on the JVM's own code (netlib's fallback) even
@@ -86,10 +89,11 @@ def get_spark(
     """
     target = target or default_target()
     own_metastore = metastore and not is_thrift(target)
-    if own_metastore:
-        from ml.warehouse.lock import acquire
+    if metastore:
+        from ml.warehouse.lock import LOCK_FILE, THRIFT_RUNS_LOCK_FILE, acquire
 
-        acquire(state_dir())  # this session opens the warehouse's Derby metastore
+        # this session opens the warehouse's Derby metastore, or works through the server's
+        acquire(state_dir(), lock_file=LOCK_FILE if own_metastore else THRIFT_RUNS_LOCK_FILE)
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
     conf[TARGET_CONF] = target

@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ml import UserError
+from ml.paths import hadoop_path
 from ml.warehouse.session import TARGET_CONF, is_thrift, schema, target_output
 
 if TYPE_CHECKING:
@@ -70,19 +71,18 @@ def _recover(spark: SparkSession, name: str) -> None:
     for table in old + new:
         spark.sql(f"drop table {qualified(table)}")
     # a write killed before its table was registered leaves only a folder
-    database = spark.catalog.getDatabase(schema()).locationUri
+    database = hadoop_path(spark.catalog.getDatabase(schema()).locationUri)
     _delete_paths(spark, f"{database}/{name}__ml_new_*")
 
 
-def _delete_paths(spark: SparkSession, pattern: str, keep: str | None = None) -> None:
-    """Delete the files and folders matching a glob (but the one named `keep`), on whatever file
-    system holds them."""
+def _delete_paths(spark: SparkSession, pattern: str) -> None:
+    """Delete the files and folders matching a glob (or a path: ml.paths keeps glob characters out
+    of the project's), on whatever file system holds them."""
     jvm = spark.sparkContext._jvm
     path = jvm.org.apache.hadoop.fs.Path(pattern)
     file_system = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     for status in file_system.globStatus(path) or []:
-        if status.getPath().getName() != keep:
-            file_system.delete(status.getPath(), True)
+        file_system.delete(status.getPath(), True)
 
 
 def _write_id() -> str:
@@ -120,12 +120,25 @@ def write_table(frame: DataFrame, name: str) -> int:
     # a folder of its own beside the server's tables; the table is pointed at it once written
     folder = server.schema_location(schema())
     location = f"{folder}/{name}__ml_{write_id}"
+    replaced = _folder_ml_wrote(server, folder, name)
     frame.write.parquet(location)
     columns = [(field.name, field.dataType.simpleString()) for field in frame.schema.fields]
     server.register(schema(), name, location, columns)
-    # the folders of the table it replaced, and of any write killed midway
-    _delete_paths(spark, f"{folder}/{name}__ml_*", keep=location.rsplit("/", 1)[1])
+    if replaced:  # that one folder only: any other may be another run's, being written
+        _delete_paths(spark, replaced)
     return spark.read.parquet(location).count()
+
+
+def _folder_ml_wrote(server: ThriftCatalog, folder: str, name: str) -> str | None:
+    """The folder the table `name` points at now, when an earlier write of ml made it (an external
+    table over `<schema folder>/<name>__ml_<write id>`); else None: nothing to delete."""
+    if not server.table_exists(schema(), name):
+        return None
+    details = server.table_details(schema(), name)
+    location = hadoop_path(details.get("Location", ""))
+    parent, _, base = location.rpartition("/")
+    ours = details.get("Type") == "EXTERNAL" and parent == folder and base.startswith(f"{name}__ml_")
+    return location if ours else None
 
 
 def frame_from_rows(spark: SparkSession, rows: list[dict[str, Any]], schema: str) -> DataFrame:

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from ml import UserError
+from ml.paths import hadoop_path, sql_string
 
 
 class ThriftCatalog:
@@ -47,19 +48,19 @@ class ThriftCatalog:
         return {str(row[0]): str(row[1]) for row in rows[start + 1 :] if row[0]}
 
     def table_location(self, schema: str, name: str) -> str:
-        """The folder of the Parquet table `schema.name` (a file: or cluster URI)."""
+        """The folder of the Parquet table `schema.name` (a file: or cluster path)."""
         details = self.table_details(schema, name)
         if details.get("Type") == "VIEW":
             raise UserError(f"{schema}.{name} is a view; ml reads tables only (the marts)")
         if "Location" not in details:
             raise UserError(f"the Thrift Server reports no location for {schema}.{name}")
-        return details["Location"]
+        return hadoop_path(details["Location"])
 
     def schema_location(self, schema: str) -> str:
         details = dict(self.query(f"describe database extended {schema}"))
         if "Location" not in details:
             raise UserError(f"schema {schema} does not exist on the Thrift Server at {self.address}")
-        return str(details["Location"])
+        return hadoop_path(str(details["Location"]))
 
     def columns(self, schema: str, name: str) -> list[tuple[str, str]]:
         rows = self.query(f"describe table {schema}.{name}")
@@ -78,11 +79,11 @@ class ThriftCatalog:
                     "drop it there first (ml writes its tables as external ones)"
                 )
             if self.columns(schema, name) == columns:
-                self.query(f"alter table {schema}.{name} set location '{location}'")
+                self.query(f"alter table {schema}.{name} set location {sql_string(location)}")
                 self.query(f"refresh table {schema}.{name}")
                 return
             self.query(f"drop table {schema}.{name}")
-        self.query(f"create table {schema}.{name} using parquet location '{location}'")
+        self.query(f"create table {schema}.{name} using parquet location {sql_string(location)}")
 
 
 @cache

@@ -1,9 +1,10 @@
 """The pipeline on a real Spark cluster: `make cluster-up` (standalone master, worker, Thrift Server),
 `make cluster-run` on the small dataset with the test build's vars (dbt through the Thrift Server,
 then the first ml step, kmeans, on the master, with a two-k sweep), `make cluster-down`; its tables
-against the session-mode build of `make test`.
+against the session-mode build of `make test`. Its folders' names hold a space, a quote and a
+non-ASCII letter.
 
-The cluster gets ports and a state folder of its own (.spark/cluster-test), so a cluster of
+The cluster gets ports and a state folder of its own (.spark/cluster test's ü), so a cluster of
 `make cluster-up` may be running beside it. While it runs, `ss -ltnp` is sampled every second: every
 listening socket of the services, of what they launch and of the pipeline's processes must be on
 127.0.0.1. Whatever happens, the services and the pipeline are stopped and checked gone.
@@ -25,14 +26,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import TEST_VARS, descendants
+from helpers import SMALL_DATA, TEST_VARS, descendants
 
 from ml import PROJECT_DIR
 from ml.warehouse.catalog import KMEANS
 
 pytestmark = pytest.mark.reads_test_build
 
-CLUSTER_DIR = PROJECT_DIR / ".spark" / "cluster-test"
+# a space, a quote and a non-ASCII letter in the cluster's folder and in the data folder's: paths
+# as users have them, through the Makefile, the Thrift Server's JVM options and its SQL
+CLUSTER_DIR = PROJECT_DIR / ".spark" / "cluster test's ü"
+DATA_DIR = CLUSTER_DIR / "data folder's ü"
 
 
 PORTS = {
@@ -57,7 +61,7 @@ CLUSTER_VARS = yaml.safe_dump(
 
 
 def make(*targets: str, **kwargs) -> subprocess.Popen:
-    environment = {**os.environ, **PORTS, "MOVIELENS_DIR": os.environ["MOVIELENS_DIR"]}
+    environment = {**os.environ, **PORTS, "MOVIELENS_DIR": str(DATA_DIR)}
     variables = [
         f"CLUSTER_SPARK_DIR={CLUSTER_DIR}",
         f"CLUSTER_REPORT_DIR={CLUSTER_DIR / 'report'}",
@@ -124,6 +128,35 @@ class ClusterRun:
     rerun: subprocess.CompletedProcess  # `python -m ml kmeans` again: the model reused, tables re-registered
     sockets: set[tuple[str, int]]
     locations: dict[str, str]
+    beside: subprocess.CompletedProcess  # an ml command tried while the pipeline ran
+    replaced: dict[str, str]  # the ml tables' folders before the rerun
+    decoy: Path  # a folder of another run's write, made before the rerun
+
+
+def ml_on_cluster(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ml", *args, "--target", "thrift", "--vars", CLUSTER_VARS],
+        env={
+            **os.environ,
+            **PORTS,
+            "MOVIELENS_SPARK_DIR": str(CLUSTER_DIR),
+            "SPARK_MASTER": f"spark://127.0.0.1:{PORTS['SPARK_MASTER_PORT']}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def tried_beside(pipeline: subprocess.Popen) -> subprocess.CompletedProcess:
+    """`python -m ml summary` once the pipeline holds the lock of the server's client runs."""
+    from ml.warehouse.lock import THRIFT_RUNS_LOCK_FILE, holder
+
+    lock, deadline = CLUSTER_DIR / THRIFT_RUNS_LOCK_FILE, time.monotonic() + 120
+    while not ((named := holder(lock)) and "ml pipeline" in named[1]):
+        assert pipeline.poll() is None and time.monotonic() < deadline, "the pipeline took no lock"
+        time.sleep(0.2)
+    return ml_on_cluster("summary")
 
 
 def dbt_tables() -> list[str]:
@@ -138,6 +171,9 @@ def cluster_run() -> Iterator[ClusterRun]:
     from ml.warehouse.thrift import ThriftCatalog
 
     shutil.rmtree(CLUSTER_DIR, ignore_errors=True)  # a fresh build, not one reused from a past run
+    DATA_DIR.mkdir(parents=True)
+    for name in ("movies.csv", "ratings.csv", "tags.csv", "links.csv"):
+        (DATA_DIR / name).symlink_to(SMALL_DATA / name)
     watch = SocketWatch()
     watcher = threading.Thread(target=watch.run, daemon=True)
     watcher.start()
@@ -148,29 +184,32 @@ def cluster_run() -> Iterator[ClusterRun]:
         assert up.returncode == 0, f"make cluster-up failed:\n{up_output}"
         pipeline = make("cluster-run", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         watch.pipeline_pid = pipeline.pid
+        beside = tried_beside(pipeline)
         output = pipeline.communicate(timeout=PIPELINE_TIMEOUT_SECONDS)[0]
         watch.sample()
         second_up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         second_up_output = second_up.communicate(timeout=600)[0]
-        rerun = subprocess.run(
-            [sys.executable, "-m", "ml", "kmeans", "--target", "thrift", "--vars", CLUSTER_VARS],
-            env={
-                **os.environ,
-                **PORTS,
-                "MOVIELENS_SPARK_DIR": str(CLUSTER_DIR),
-                "SPARK_MASTER": f"spark://127.0.0.1:{PORTS['SPARK_MASTER_PORT']}",
-            },
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
         server = ThriftCatalog("127.0.0.1", int(PORTS["SPARK_THRIFT_PORT"]), "pytest", {})
+        replaced = {name: server.table_location("movielens", name) for name in KMEANS.writes}
+        decoy = CLUSTER_DIR / "warehouse" / "movielens.db" / "movie_clusters__ml_of_another_run"
+        decoy.mkdir()
+        rerun = ml_on_cluster("kmeans")
         locations = {
             name: server.table_location("movielens", name)
             for name in dbt_tables() + list(KMEANS.writes)
             if server.table_exists("movielens", name)
         }
-        yield ClusterRun(pipeline.returncode, output, second_up_output, rerun, watch.seen, locations)
+        yield ClusterRun(
+            pipeline.returncode,
+            output,
+            second_up_output,
+            rerun,
+            watch.seen,
+            locations,
+            beside,
+            replaced,
+            decoy,
+        )
     finally:
         watch.stop.set()
         watcher.join()
@@ -198,6 +237,21 @@ def test_ml_rerun_replaces_its_registered_tables(cluster_run):
     assert cluster_run.rerun.returncode == 0, cluster_run.rerun.stderr[-3000:]
     assert "reusing the model" in cluster_run.rerun.stdout
     assert "wrote movielens.movie_clusters" in cluster_run.rerun.stdout
+
+
+def test_ml_rerun_deletes_the_folders_it_replaced_and_no_other(cluster_run):
+    for name, folder in cluster_run.replaced.items():
+        assert cluster_run.locations[name] != folder, name
+        assert not Path(folder.removeprefix("file:")).exists(), name
+        assert Path(cluster_run.locations[name].removeprefix("file:")).is_dir(), name
+    assert cluster_run.decoy.is_dir()  # the counterpart: a folder the table never pointed at stays
+
+
+def test_a_run_beside_the_pipeline_is_refused_naming_it(cluster_run):
+    assert cluster_run.beside.returncode == 2, cluster_run.beside.stderr[-3000:]
+    message = cluster_run.beside.stderr.strip().splitlines()[-1]
+    assert f"{CLUSTER_DIR} is in use by process " in message and "ml pipeline" in message
+    assert "runs through its Thrift Server go one at a time" in message
 
 
 def test_every_service_listens_on_loopback_only(cluster_run):

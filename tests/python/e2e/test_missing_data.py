@@ -1,6 +1,7 @@
 """A data folder without ratings.csv (or with an empty file) stops the run with a message naming
 the file and the variable to set: in `python -m ml check` (what `make run` calls first) and in
-dbt itself (the on-run-start check)."""
+dbt itself (the on-run-start check); so does one whose path holds a character Spark cannot read
+it by."""
 
 import subprocess
 import sys
@@ -64,3 +65,14 @@ def test_dbt_names_the_missing_file(run_dbt, data_without_ratings, tmp_path_fact
     assert result.returncode != 0
     assert f"{data_without_ratings}/ratings.csv is missing" in result.stdout
     assert "MOVIELENS_DIR" in result.stdout
+
+
+def test_dbt_names_a_character_a_data_folder_cannot_hold(run_dbt, tmp_path_factory):
+    # the counterpart, a folder with a space, a quote and a non-ASCII letter: e2e/test_rebuild.py
+    data = tmp_path_factory.mktemp("ml-latest-small[1]")
+    for name in ("movies.csv", "ratings.csv"):
+        (data / name).symlink_to(SMALL_DATA / name)
+    result = run_dbt("run", spark_dir=tmp_path_factory.mktemp("refused"), data_dir=data)
+    assert result.returncode != 0
+    assert f"the data folder (MOVIELENS_DIR) {data} holds the character [, " in result.stdout
+    assert "Hadoop reads it as a file pattern" in result.stdout

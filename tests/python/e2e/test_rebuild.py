@@ -136,11 +136,12 @@ def test_movies_and_ratings_alone_give_the_same_cleaning_and_say_tags_and_links_
 @pytest.fixture(scope="module")
 def without_links(tmp_path_factory) -> Path:
     """The row accounting and the tag marts of ml-latest-small's movies, ratings and tags: the
-    original study's data folder, which has no links.csv."""
-    folder = tmp_path_factory.mktemp("movies-ratings-tags")
+    original study's data folder, which has no links.csv. The data folder's name and the
+    warehouse's hold a space, a quote and a non-ASCII letter, as users' paths do."""
+    folder = tmp_path_factory.mktemp("movies ratings and tags' ü")
     for name in ("movies.csv", "ratings.csv", "tags.csv"):
         (folder / name).symlink_to(SMALL_DATA / name)
-    spark_dir = tmp_path_factory.mktemp("without-links-warehouse")
+    spark_dir = tmp_path_factory.mktemp("warehouse without links' ü")
     selection = ("--select", "+row_accounting +eda_tag_counts +eda_tags_overview", *WITHOUT_TESTS)
     build = subprocess.run(
         dbt_command("build", *selection, scratch=tmp_path_factory.mktemp("dbt")),

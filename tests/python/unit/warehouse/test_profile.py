@@ -9,11 +9,17 @@ from ml.warehouse.session import spark_conf, target_output
 
 
 def test_conf_follows_the_profile_and_its_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("MOVIELENS_SPARK_DIR", str(tmp_path))
+    import shlex
+
+    spark_dir = tmp_path / "a warehouse's ü"
+    monkeypatch.setenv("MOVIELENS_SPARK_DIR", str(spark_dir))
     monkeypatch.setenv("SPARK_SHUFFLE_PARTITIONS", "7")
     conf = spark_conf()
-    assert conf["spark.sql.warehouse.dir"] == f"{tmp_path}/warehouse"
-    assert f"-Dderby.system.home={tmp_path}" in conf["spark.driver.extraJavaOptions"]
+    assert conf["spark.sql.warehouse.dir"] == f"{spark_dir}/warehouse"
+    # one option each, as Spark's parser splits them (quotes as a POSIX shell reads them)
+    options = shlex.split(conf["spark.driver.extraJavaOptions"])
+    assert f"-Dderby.system.home={spark_dir}" in options
+    assert f"-Dderby.stream.error.file={spark_dir}/derby.log" in options
     assert conf["spark.sql.shuffle.partitions"] == "7"
     assert conf["spark.sql.session.timeZone"] == "UTC"
     # as dbt-spark forces it in its sessions

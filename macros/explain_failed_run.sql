@@ -40,11 +40,15 @@
     {%- if node.resource_type == 'test' -%}
         {%- set found = (' (it found %d row%s)' | format(result.failures, '' if result.failures == 1 else 's'))
             if result.failures else '' -%}
-        {{ return([
-            'FAIL test ' ~ node.name ~ found,
+        {%- set lines = [
+            ('FAIL' if result.status == 'fail' else 'ERROR') ~ ' test ' ~ node.name ~ found,
             '  it checks: ' ~ movielens_test_sentence(node),
             '  its query: ' ~ node.compiled_path,
-        ]) }}
+        ] -%}
+        {%- if result.status != 'fail' -%}
+            {%- do lines.append('  its error: ' ~ ((result.message or '') | string).strip().split('\n')[0]) -%}
+        {%- endif -%}
+        {{ return(lines) }}
     {%- elif node.resource_type == 'unit_test' -%}
         {{ return([
             'FAIL unit test ' ~ node.model ~ '::' ~ node.name,

@@ -204,7 +204,8 @@ def fit_ranking_models(
     its best weight. Reused while their inputs are unchanged."""
     from pyspark.ml.recommendation import ALSModel
 
-    # bias_als's fingerprint holds train's hash, the blocks, the ALS grid and the biases' settings
+    # bias_als's fingerprint holds train's hash, the blocks, the ALS grid, the biases' settings and
+    # the content of their marts
     current = {"bias_als": bias_als.fingerprint, "settings": asdict(settings)}
     reused = [artifacts.reuse(step, current, ALSModel, step, refit) for step in MODELS]
     if all(reused):

@@ -40,10 +40,11 @@ SIMILAR_SCHEMA = "movie_id int, rank int, similar_movie_id int, similarity doubl
 class Inputs:
     """The step's data: train (its ratings, cached; `train_hash`: its content with the hold-out),
     the searches' fit and validation ratings (sampling.search_parts), test, the movies, and the
-    biases fitted on train and on the fit part."""
+    biases fitted on train and on the fit part (`biases_hash`: the content of their marts)."""
 
     train: DataFrame
     train_hash: str
+    biases_hash: dict[str, str]  # the content of dbt's bias marts, in bias-aware models' fingerprints
     parts: SearchParts
     test: DataFrame
     movies: DataFrame
@@ -65,6 +66,7 @@ def prepare(tables: dict[str, DataFrame], settings: AlsSettings, blocks: int) ->
         train=train,
         # one hash of train for every model's fingerprint: each costs a pass over train
         train_hash=content_hash(tables["als_ratings_train"].select(*RATING_COLUMNS, VALIDATION_COLUMN)),
+        biases_hash={name: content_hash(tables[name]) for name in ("als_movie_biases", "als_user_biases")},
         parts=search_parts(parts, settings.search.sample_limit(), settings.seed),
         test=tables["als_ratings_test"].select(*RATING_COLUMNS).cache(),
         movies=tables["movies"].select("movie_id", "title", "genres"),
@@ -80,7 +82,12 @@ def fit_models(data: Inputs, settings: AlsStepSettings, blocks: int, refit: bool
     common = (data.train, data.train_hash, data.parts, settings.rating, blocks, refit)
     fitted = {
         "als": fit_rating_model("als", *common),
-        "bias_als": fit_rating_model("bias_als", *common, data.biases, {"biases": asdict(settings.biases)}),
+        "bias_als": fit_rating_model(
+            "bias_als",
+            *common,
+            data.biases,
+            {"biases": asdict(settings.biases), "bias_marts": data.biases_hash},
+        ),
     }
     fitted |= fit_ranking_models(
         data.train, data.parts, settings.ranking, fitted["bias_als"], data.biases, blocks, refit

@@ -20,6 +20,7 @@ from ml.reporting.sections.als import add_als_section
 from ml.reporting.sections.data import add_data_section
 from ml.reporting.sections.kmeans import add_kmeans_section
 from ml.reporting.sections.run_facts import add_run_facts
+from ml.warehouse.catalog import check_results
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -34,6 +35,7 @@ def write_report(
 ) -> Path:
     """Write the page and its images into `out_dir` (each replaced once all are written); its path."""
     started = time.monotonic()
+    check_results(spark)  # the result tables of one run per step, or a one-line refusal
     page = Page()
     add_data_section(spark, page, values)
     log(f"report: data section ({clock(time.monotonic() - started)})")

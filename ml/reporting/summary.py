@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ml.warehouse.catalog import ML_HINT, RESULT_TABLES
+from ml.warehouse.catalog import ML_HINT, RESULT_TABLES, check_results
 from ml.warehouse.tables import qualified, read_table
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def recommending_model(spark: SparkSession, values: dict[str, Any]) -> str:
 
 
 def print_summary(spark: SparkSession) -> None:
+    check_results(spark)  # the result tables of one run per step, or a one-line refusal
     warehouse = spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:")
     print(f"tables: Spark database {qualified('')[:-1]}, Parquet under {warehouse}")
     print(f"  dbt marts: {MART_TABLES}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ml.warehouse import runs
 from ml.warehouse.tables import qualified, read_table, write_table
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ ALS = StepTables(
 )
 STEPS = (KMEANS, ALS)
 RESULT_TABLES = tuple(name for step in STEPS for name in step.writes)
+# the result tables and the table of each step's last complete run: the dbt source `ml`
+ML_TABLES = (*RESULT_TABLES, runs.RUNS_TABLE)
 # what to do when a result table is missing
 ML_HINT = "run `python -m ml kmeans` and `python -m ml als` (or `make run`) first"
 
@@ -55,11 +58,21 @@ def read_inputs(spark: SparkSession, tables: StepTables) -> dict[str, DataFrame]
 def write_outputs(
     tables: StepTables, frames: dict[str, DataFrame], label: str | None = None
 ) -> dict[str, int]:
-    """Write the step's result tables, in the declared order, and say so (prefixed `label`, default
-    the step's name); their row counts."""
+    """Write the step's result tables, in the declared order, each stamped with this run's id, then
+    commit the run (warehouse.runs), and say so (prefixed `label`, default the step's name); their
+    row counts."""
     if set(frames) != set(tables.writes):
         raise ValueError(f"{tables.step} writes {sorted(tables.writes)}, was given {sorted(frames)}")
-    counts = {name: write_table(frames[name], name) for name in tables.writes}
-    for name, count in counts.items():
-        print(f"{label or tables.step}: wrote {qualified(name)} ({count:,} rows)")
+    run_id = runs.new_run_id(tables.step)
+    counts = {}
+    for name in tables.writes:
+        counts[name] = write_table(runs.stamped(frames[name], run_id), name)
+        print(f"{label or tables.step}: wrote {qualified(name)} ({counts[name]:,} rows)", flush=True)
+    runs.commit(next(iter(frames.values())).sparkSession, tables.step, run_id, tables.writes)
+    print(f"{label or tables.step}: committed run {run_id} to {qualified(runs.RUNS_TABLE)}")
     return counts
+
+
+def check_results(spark: SparkSession) -> None:
+    """UserError in one line unless every step's result tables come from its last complete run."""
+    runs.check_one_run(spark, {tables.step: tables.writes for tables in STEPS}, ML_HINT)

@@ -61,11 +61,11 @@ def table(spark) -> Callable:
 
     database = schema()
     if spark.conf.get("spark.sql.catalogImplementation") != "hive":
-        from ml.warehouse.catalog import RESULT_TABLES
+        from ml.warehouse.catalog import ML_TABLES
 
         def read(name: str):
             # an e2e run: make test's pipeline may still be building the table
-            wait_for_test_build(marts_only=name not in RESULT_TABLES)
+            wait_for_test_build(marts_only=name not in ML_TABLES)
             return warehouse_table(spark, TEST_SPARK_DIR, name, database)
 
         return read

@@ -1,5 +1,6 @@
 """Builds in a scratch warehouse of the original study's data folder (movies.csv, ratings.csv,
-tags.csv: the cleaning and the tag marts of the test build), and of one holding movies.csv and
+tags.csv: the cleaning and the tag marts of the test build; an ml run killed between its writes
+there is refused by the next reader), and of one holding movies.csv and
 ratings.csv alone, with other vars (every user's ratings: rating_cap null; another split_seed)
 and other partitioning: the cleaning gives the test build's figures, the absent tags and links
 are said so, the cap's rules keep everyone and the seed moves movies; a rebuild holds the
@@ -142,7 +143,8 @@ def without_links(tmp_path_factory) -> Path:
     for name in ("movies.csv", "ratings.csv", "tags.csv"):
         (folder / name).symlink_to(SMALL_DATA / name)
     spark_dir = tmp_path_factory.mktemp("warehouse without links' ü")
-    selection = ("--select", "+row_accounting +eda_tag_counts +eda_tags_overview", *WITHOUT_TESTS)
+    marts = "+row_accounting +eda_tag_counts +eda_tags_overview +kmeans_movies_train +kmeans_movies_test"
+    selection = ("--select", marts, *WITHOUT_TESTS)
     build = subprocess.run(
         dbt_command("build", *selection, scratch=tmp_path_factory.mktemp("dbt")),
         cwd=PROJECT_DIR,
@@ -164,6 +166,55 @@ def test_the_original_studys_folder_gives_the_same_cleaning_and_tags(spark, tabl
     for name in ("eda_tag_counts", "eda_tags_overview"):
         built, in_session = warehouse_table(spark, without_links, name), table(name)
         assert built.exceptAll(in_session).isEmpty() and in_session.exceptAll(built).isEmpty(), name
+
+
+# a sweep of two values of k: the run's writes, not its figures
+SMALL_SWEEP = "{kmeans_k_min: 10, kmeans_k_max: 20, kmeans_k_step: 10}"
+
+
+@pytest.fixture(scope="module")
+def interrupted_kmeans(without_links) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """On the warehouse of `without_links` (whose path holds a space, a quote, an ü): a kmeans run,
+    then one killed with SIGKILL right after its first table's write; `python -m ml summary`
+    after each."""
+    done = ml_run("kmeans", "--vars", SMALL_SWEEP, spark_dir=without_links)
+    assert done.returncode == 0, done.stderr[-3000:]
+    after_done = ml_run("summary", spark_dir=without_links)
+    second = subprocess.Popen(
+        [sys.executable, "-m", "ml", "kmeans", "--vars", SMALL_SWEEP],
+        cwd=PROJECT_DIR,
+        env=environment(without_links),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in second.stdout:
+            if "wrote movielens.kmeans_sweep" in line:
+                os.killpg(second.pid, signal.SIGKILL)
+                break
+    finally:
+        if second.poll() is None:
+            os.killpg(second.pid, signal.SIGKILL)
+        second.wait()
+    assert second.returncode == -signal.SIGKILL, "the run ended before its first write"
+    return after_done, ml_run("summary", spark_dir=without_links)
+
+
+def test_a_run_killed_between_its_writes_is_refused_in_one_line(interrupted_kmeans):
+    after_done, after_kill = interrupted_kmeans
+    # the counterpart: after the complete kmeans run, summary goes on to the step not run yet
+    assert after_done.returncode == 2
+    assert (
+        after_done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: movielens.ml_runs records no complete run of als")
+    ), after_done.stderr[-3000:]
+    assert after_kill.returncode == 2
+    last = after_kill.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: movielens.kmeans_sweep holds run kmeans-"), after_kill.stderr[-3000:]
+    assert "not kmeans's last complete run kmeans-" in last and "stopped between its writes" in last
 
 
 def test_null_cap_keeps_every_rating_of_cleaned_movies(spark, built):

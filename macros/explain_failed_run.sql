@@ -1,8 +1,8 @@
 {#
     After a run with a failure, the screen that explains it: each failed test with what it checks
-    in one sentence, each failed model with its error's first line, and for a quarantine above
-    its limit, per file and rule the rows quarantined, their share against the limit, three
-    sample rows and the command that lists them all. Logged at debug level with a mark: the dbt
+    in one sentence, each failed model with its error, a lost Thrift Server and how to go on, and
+    for a quarantine above its limit, per file and rule the rows quarantined, their share against
+    the limit, three sample rows and the command that lists them all. Logged at debug level with a mark: the dbt
     plugin (ml/dbt_plugin) prints the marked lines after dbt's own summary, so that the screen is
     the last of the output.
 #}
@@ -14,6 +14,16 @@
     {%- for result in failed -%}
         {%- do lines.extend(movielens_failure_lines(result)) -%}
     {%- endfor -%}
+    {%- if movielens_server_lost(failed) -%}
+        {#- nothing can be queried: say which server and how to go on -#}
+        {%- do lines.extend([
+            '', 'The Thrift Server at ' ~ target.host ~ ':' ~ target.port ~ ' stopped answering (its log: '
+            ~ env_var('MOVIELENS_SPARK_DIR', '.spark/local') ~ '/services/thrift.log). Start it again with'
+            ~ ' `make cluster-up`, then run this command again: the tables built before are intact.'
+        ]) -%}
+        {%- for line in lines -%}{%- do log(movielens_screen_mark() ~ line) -%}{%- endfor -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set skipped = results | selectattr('status', 'equalto', 'skipped') | list | length -%}
     {%- if skipped -%}
         {%- do lines.append(skipped ~ ' node(s) after these were skipped; the tables they would build are as before.') -%}
@@ -28,6 +38,22 @@
         {%- do log(movielens_screen_mark() ~ line) -%}
     {%- endfor -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{# Whether a failure says the Thrift Server is gone (dbt-spark's pyhive cannot connect). #}
+{% macro movielens_server_lost(failed) %}
+    {%- for result in failed if 'TTransportException' in ((result.message or '') | string) -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
+{% endmacro %}
+
+
+{# The last line of an error message: dbt's first lines name the node, its last says what failed. #}
+{% macro movielens_error_line(message) %}
+    {%- set lines = ((message or 'no message') | string).strip().split('\n') -%}
+    {{ return(lines[-1].strip()) }}
 {% endmacro %}
 
 
@@ -46,7 +72,7 @@
             '  its query: ' ~ node.compiled_path,
         ] -%}
         {%- if result.status != 'fail' -%}
-            {%- do lines.append('  its error: ' ~ ((result.message or '') | string).strip().split('\n')[0]) -%}
+            {%- do lines.append('  its error: ' ~ movielens_error_line(result.message)) -%}
         {%- endif -%}
         {{ return(lines) }}
     {%- elif node.resource_type == 'unit_test' -%}
@@ -55,10 +81,7 @@
             '  it checks: ' ~ movielens_first_sentence(node.description or node.name),
         ]) }}
     {%- else -%}
-        {%- set message = (result.message or 'no message') | string -%}
-        {{ return([
-            'ERROR ' ~ node.resource_type ~ ' ' ~ node.name ~ ': ' ~ message.strip().split('\n')[0],
-        ]) }}
+        {{ return(['ERROR ' ~ node.resource_type ~ ' ' ~ node.name ~ ': ' ~ movielens_error_line(result.message)]) }}
     {%- endif -%}
 {% endmacro %}
 

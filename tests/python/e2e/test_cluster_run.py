@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import SMALL_DATA, TEST_VARS, descendants
+from helpers import SMALL_DATA, TEST_VARS, dbt_command, descendants
 
 from ml import PROJECT_DIR
 from ml.warehouse.catalog import KMEANS
@@ -131,6 +131,57 @@ class ClusterRun:
     beside: subprocess.CompletedProcess  # an ml command tried while the pipeline ran
     replaced: dict[str, str]  # the ml tables' folders before the rerun
     decoy: Path  # a folder of another run's write, made before the rerun
+    server_killed: ServerKilled
+
+
+@dataclass
+class ServerKilled:
+    """A `dbt build` through the Thrift Server, the server killed with SIGKILL once some tables
+    were built; `make cluster-up` after it; the row counts of those tables after the restart."""
+
+    output: str
+    returncode: int
+    built_before: list[str]
+    up_again: str
+    counts_after: dict[str, int]
+
+
+# the tables built before the server is killed
+BUILT_BEFORE_KILL = 6
+
+
+def kill_the_server_mid_build(tmp_dir: Path) -> ServerKilled:
+    from ml.tools.pid_files import live_pid
+    from ml.warehouse.thrift import ThriftCatalog
+
+    environment = {
+        **os.environ,
+        **PORTS,
+        "MOVIELENS_SPARK_DIR": str(CLUSTER_DIR),
+        "MOVIELENS_DIR": str(DATA_DIR),
+        "DBT_TARGET": "thrift",
+    }
+    command = dbt_command(
+        "build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", scratch=tmp_dir
+    )
+    build = subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines, built = [], []
+    for line in build.stdout:
+        lines.append(line)
+        if match := re.search(r" OK created sql table model movielens\.(\w+) ", line):
+            built.append(match.group(1))
+            if len(built) == BUILT_BEFORE_KILL:
+                os.kill(live_pid(CLUSTER_DIR / "services" / "thrift.pid"), signal.SIGKILL)
+                break
+    lines.extend(build.stdout)
+    build.wait(timeout=300)
+    up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    up_output = up.communicate(timeout=600)[0]
+    server = ThriftCatalog("127.0.0.1", int(PORTS["SPARK_THRIFT_PORT"]), "pytest", {})
+    counts = {name: server.query(f"select count(*) from movielens.{name}")[0][0] for name in built}
+    return ServerKilled("".join(lines), build.returncode, built, up_output, counts)
 
 
 def ml_on_cluster(*args: str) -> subprocess.CompletedProcess:
@@ -167,7 +218,7 @@ def dbt_tables() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cluster_run() -> Iterator[ClusterRun]:
+def cluster_run(tmp_path_factory) -> Iterator[ClusterRun]:
     from ml.warehouse.thrift import ThriftCatalog
 
     shutil.rmtree(CLUSTER_DIR, ignore_errors=True)  # a fresh build, not one reused from a past run
@@ -182,6 +233,8 @@ def cluster_run() -> Iterator[ClusterRun]:
         up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         up_output = up.communicate(timeout=600)[0]
         assert up.returncode == 0, f"make cluster-up failed:\n{up_output}"
+        server_killed = kill_the_server_mid_build(tmp_path_factory.mktemp("dbt"))
+        # the rerun after make cluster-up
         pipeline = make("cluster-run", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         watch.pipeline_pid = pipeline.pid
         beside = tried_beside(pipeline)
@@ -209,6 +262,7 @@ def cluster_run() -> Iterator[ClusterRun]:
             beside,
             replaced,
             decoy,
+            server_killed,
         )
     finally:
         watch.stop.set()
@@ -221,6 +275,25 @@ def cluster_run() -> Iterator[ClusterRun]:
         left = descendants(before_down | ({pipeline.pid} if pipeline else set()))
         left = {pid for pid in left if Path(f"/proc/{pid}").exists()}
         assert down.returncode == 0 and not left, f"left behind: {left}\n{down_output}"
+
+
+def test_a_build_whose_server_is_killed_stops_naming_it_and_how_to_go_on(cluster_run):
+    killed = cluster_run.server_killed
+    assert killed.returncode == 1, killed.output[-3000:]
+    screen = killed.output[killed.output.index("=== What failed, and where to look ===") :]
+    assert (
+        f"The Thrift Server at 127.0.0.1:{PORTS['SPARK_THRIFT_PORT']} stopped answering (its log: "
+        f"{CLUSTER_DIR}/services/thrift.log). Start it again with `make cluster-up`"
+    ) in screen
+    assert "TTransportException" in screen  # the failed models' own error
+    assert "ok: thrift answers" in killed.up_again and "ok: master already running" in killed.up_again
+
+
+def test_the_tables_built_before_the_server_was_killed_are_intact(cluster_run, table):
+    killed = cluster_run.server_killed
+    assert len(killed.built_before) == BUILT_BEFORE_KILL
+    for name in killed.built_before:
+        assert killed.counts_after[name] == table(name).count(), name
 
 
 def test_pipeline_completes_on_the_cluster(cluster_run):

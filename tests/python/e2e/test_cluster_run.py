@@ -29,7 +29,7 @@ import yaml
 from helpers import SMALL_DATA, TEST_VARS, dbt_command, descendants
 
 from ml import PROJECT_DIR
-from ml.warehouse.catalog import KMEANS
+from ml.warehouse.catalog import ALS, KMEANS
 
 pytestmark = pytest.mark.reads_test_build
 
@@ -51,10 +51,16 @@ PIPELINE_TIMEOUT_SECONDS = 1800
 
 
 # the test build's vars, whose dbt tables the cluster's must equal row for row, with a sweep of two
-# values of k: the k-means step shows its route here (fitted on the master, written and registered
-# through the Thrift Server); its figures are the session-mode step's, tested there
+# values of k and an ALS grid of one config per model: the ml steps show their route here (fitted
+# on the master, written and registered through the Thrift Server); their figures are the
+# session-mode steps', tested there
 CLUSTER_VARS = yaml.safe_dump(
-    {**(yaml.safe_load(TEST_VARS) or {}), "kmeans_k_min": 10, "kmeans_k_max": 310, "kmeans_k_step": 300},
+    {
+        **(yaml.safe_load(TEST_VARS) or {}),
+        **{"kmeans_k_min": 10, "kmeans_k_max": 310, "kmeans_k_step": 300},
+        **{"als_ranks": [10], "als_reg_params": [0.1], "implicit_ranks": [10], "implicit_alphas": [1]},
+        "rerank_popularity_weights": [0, 1],
+    },
     default_flow_style=True,
     width=1_000,  # one line: a make variable
 ).strip()
@@ -69,10 +75,10 @@ def make(*targets: str, **kwargs) -> subprocess.Popen:
         # the models only: the data tests and the SQL rules' unit tests ran on the same SQL in
         # session mode (the tests of the ml tables do run through the Thrift Server)
         "DBT_ARGS=--exclude-resource-type test --exclude-resource-type unit_test",
-        # the steps up to kmeans, the first ml step: it reads the marts and writes and registers
-        # its tables through the Thrift Server as every later step does (als, the report: the
-        # same code as in session mode, tested there)
-        "ML_ARGS=--to kmeans",
+        # the steps up to als, the ml steps: they read the marts and write and register their
+        # tables through the Thrift Server (the report and the ml tables' tests: the same code as
+        # in session mode, tested there)
+        "ML_ARGS=--to als",
     ]
     return subprocess.Popen(
         ["make", "--no-print-directory", *targets, *variables],
@@ -125,7 +131,10 @@ class ClusterRun:
     returncode: int
     output: str
     second_up: str  # `make cluster-up` again, while everything runs
-    rerun: subprocess.CompletedProcess  # `python -m ml kmeans` again: the model reused, tables re-registered
+    rerun: subprocess.CompletedProcess  # `python -m ml als --refit` again, an executor killed in its search
+    killed_executor: int
+    als_before: dict[str, list[tuple]]  # the ALS tables of the pipeline's undisturbed run
+    als_after: dict[str, list[tuple]]  # of the rerun
     sockets: set[tuple[str, int]]
     locations: dict[str, str]
     beside: subprocess.CompletedProcess  # an ml command tried while the pipeline ran
@@ -184,19 +193,65 @@ def kill_the_server_mid_build(tmp_dir: Path) -> ServerKilled:
     return ServerKilled("".join(lines), build.returncode, built, up_output, counts)
 
 
+def ml_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        **PORTS,
+        "MOVIELENS_SPARK_DIR": str(CLUSTER_DIR),
+        "SPARK_MASTER": f"spark://127.0.0.1:{PORTS['SPARK_MASTER_PORT']}",
+    }
+
+
 def ml_on_cluster(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ml", *args, "--target", "thrift", "--vars", CLUSTER_VARS],
-        env={
-            **os.environ,
-            **PORTS,
-            "MOVIELENS_SPARK_DIR": str(CLUSTER_DIR),
-            "SPARK_MASTER": f"spark://127.0.0.1:{PORTS['SPARK_MASTER_PORT']}",
-        },
+        env=ml_environment(),
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def executor_pids() -> list[int]:
+    """The Spark executors running on this machine, oldest first."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"CoarseGrainedExecutorBackend" in (entry / "cmdline").read_bytes():
+                found.append(
+                    (int((entry / "stat").read_text().rsplit(")", 1)[1].split()[19]), int(entry.name))
+                )
+        except OSError:
+            continue
+    return [pid for _, pid in sorted(found)]
+
+
+def als_rerun_losing_an_executor() -> tuple[subprocess.CompletedProcess, int]:
+    """`python -m ml als --refit` on the cluster, its executor (the newest: the Thrift Server's
+    started long before) killed with SIGKILL as its first search starts."""
+    command = [sys.executable, "-m", "ml", "als", "--refit", "--target", "thrift", "--vars", CLUSTER_VARS]
+    rerun = subprocess.Popen(
+        command, env=ml_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines, killed = [], 0
+    for line in rerun.stdout:
+        lines.append(line)
+        if not killed and line.startswith("ALS: searching"):
+            killed = executor_pids()[-1]
+            os.kill(killed, signal.SIGKILL)
+    rerun.wait(timeout=600)
+    return subprocess.CompletedProcess(command, rerun.returncode, "".join(lines)), killed
+
+
+def table_rows(spark, server, names) -> dict[str, list[tuple]]:
+    """Each table's rows, sorted, without its timings and run id, doubles to 9 decimals (a metric
+    summed over other partitions may differ in its last bits)."""
+    rows = {}
+    for name in names:
+        frame = spark.read.parquet(server.table_location("movielens", name)).drop("fit_seconds", "run_id")
+        rounded = [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in frame.collect()]
+        rows[name] = sorted(rounded, key=repr)
+    return rows
 
 
 def tried_beside(pipeline: subprocess.Popen) -> subprocess.CompletedProcess:
@@ -218,7 +273,7 @@ def dbt_tables() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cluster_run(tmp_path_factory) -> Iterator[ClusterRun]:
+def cluster_run(tmp_path_factory, spark) -> Iterator[ClusterRun]:
     from ml.warehouse.thrift import ThriftCatalog
 
     shutil.rmtree(CLUSTER_DIR, ignore_errors=True)  # a fresh build, not one reused from a past run
@@ -243,13 +298,15 @@ def cluster_run(tmp_path_factory) -> Iterator[ClusterRun]:
         second_up = make("cluster-up", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         second_up_output = second_up.communicate(timeout=600)[0]
         server = ThriftCatalog("127.0.0.1", int(PORTS["SPARK_THRIFT_PORT"]), "pytest", {})
-        replaced = {name: server.table_location("movielens", name) for name in KMEANS.writes}
-        decoy = CLUSTER_DIR / "warehouse" / "movielens.db" / "movie_clusters__ml_of_another_run"
+        als_before = table_rows(spark, server, ALS.writes)
+        replaced = {name: server.table_location("movielens", name) for name in ALS.writes}
+        decoy = CLUSTER_DIR / "warehouse" / "movielens.db" / "similar_movies__ml_of_another_run"
         decoy.mkdir()
-        rerun = ml_on_cluster("kmeans")
+        rerun, killed_executor = als_rerun_losing_an_executor()
+        als_after = table_rows(spark, server, ALS.writes)
         locations = {
             name: server.table_location("movielens", name)
-            for name in dbt_tables() + list(KMEANS.writes)
+            for name in dbt_tables() + list(KMEANS.writes) + list(ALS.writes)
             if server.table_exists("movielens", name)
         }
         yield ClusterRun(
@@ -257,6 +314,9 @@ def cluster_run(tmp_path_factory) -> Iterator[ClusterRun]:
             output,
             second_up_output,
             rerun,
+            killed_executor,
+            als_before,
+            als_after,
             watch.seen,
             locations,
             beside,
@@ -306,10 +366,12 @@ def test_cluster_up_twice_keeps_the_running_services(cluster_run):
         assert f"ok: {service} already running" in cluster_run.second_up
 
 
-def test_ml_rerun_replaces_its_registered_tables(cluster_run):
-    assert cluster_run.rerun.returncode == 0, cluster_run.rerun.stderr[-3000:]
-    assert "reusing the model" in cluster_run.rerun.stdout
-    assert "wrote movielens.movie_clusters" in cluster_run.rerun.stdout
+def test_an_als_run_that_loses_its_executor_completes_with_the_same_tables(cluster_run):
+    rerun = cluster_run.rerun
+    assert rerun.returncode == 0, rerun.stdout[-3000:]
+    assert cluster_run.killed_executor and "Lost executor" in rerun.stdout  # the kill hit its executor
+    assert "committed run als-" in rerun.stdout
+    assert cluster_run.als_after == cluster_run.als_before
 
 
 def test_ml_rerun_deletes_the_folders_it_replaced_and_no_other(cluster_run):

@@ -176,13 +176,14 @@ pytest: venv ## pytest only (needs the warehouse and report `make test` builds f
 # Two pytest runs side by side, one per core: the e2e tests (commands in subprocesses on scratch
 # warehouses; their output in $(TEST_RESULTS)/e2e.log, shown when they end) and, once $(2) has run
 # beside them and succeeded, the unit and integration tests (one Spark session on the test build's
-# metastore); then the ten slowest tests of both and their totals. $(1) runs before both.
+# metastore) with the e2e modules marked after_pipeline, so that both end about together; then
+# the ten slowest tests of both and their totals. $(1) runs before both.
 define pytest_runs
 	@mkdir -p $(call shq,$(TEST_RESULTS))
 	@status=0; e2e_status=0; $(1) \
-	$(TEST_ENV) $(BIN)/pytest -m e2e --junit-xml=$(call shq,$(TEST_RESULTS)/e2e.xml) > $(call shq,$(TEST_RESULTS)/e2e.log) 2>&1 & e2e=$$!; \
+	$(TEST_ENV) $(BIN)/pytest -m "e2e and not after_pipeline" --junit-xml=$(call shq,$(TEST_RESULTS)/e2e.xml) > $(call shq,$(TEST_RESULTS)/e2e.log) 2>&1 & e2e=$$!; \
 	$(2) \
-	[ $$status -ne 0 ] || $(TEST_ENV) $(BIN)/pytest -m "not e2e" --junit-xml=$(call shq,$(TEST_RESULTS)/in-process.xml) || status=$$?; \
+	[ $$status -ne 0 ] || $(TEST_ENV) $(BIN)/pytest -m "not e2e or after_pipeline" --junit-xml=$(call shq,$(TEST_RESULTS)/in-process.xml) || status=$$?; \
 	wait $$e2e || e2e_status=$$?; \
 	echo "=== the e2e tests, run beside ($(TEST_RESULTS)/e2e.log):"; cat $(call shq,$(TEST_RESULTS)/e2e.log); \
 	$(BIN)/python tests/python/slowest.py $(call shq,$(TEST_RESULTS)/in-process.xml) $(call shq,$(TEST_RESULTS)/e2e.xml); \

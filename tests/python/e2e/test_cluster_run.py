@@ -156,7 +156,7 @@ class ServerKilled:
 
 
 # the tables built before the server is killed
-BUILT_BEFORE_KILL = 6
+BUILT_BEFORE_KILL = 3
 
 
 def kill_the_server_mid_build(tmp_dir: Path) -> ServerKilled:

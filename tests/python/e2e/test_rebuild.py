@@ -1,9 +1,8 @@
-"""Builds in a scratch warehouse of the original study's data folder (movies.csv, ratings.csv,
-tags.csv: the cleaning and the tag marts of the test build; an ml run killed between its writes
-there is refused by the next reader), and of one holding movies.csv and
-ratings.csv alone, with other vars (every user's ratings: rating_cap null; another split_seed)
-and other partitioning: the cleaning gives the test build's figures, the absent tags and links
-are said so, the cap's rules keep everyone and the seed moves movies; a rebuild holds the
+"""Builds in a scratch warehouse of a data folder holding movies.csv and ratings.csv alone (the
+original study's layout: test_original_layout.py), with other vars (every user's ratings:
+rating_cap null; another split_seed) and other partitioning: the cleaning gives the test build's
+figures, the absent tags and links are said so, the cap's rules keep everyone and the seed moves
+movies; a rebuild holds the
 warehouse (a second build and an ml step beside it are refused at once, naming it); killed with
 SIGKILL in the middle of a table write, it leaves every table readable and unchanged, and a
 rerun, in the default partitioning, gives every table again to the last row (ml's own writes:
@@ -132,89 +131,6 @@ def test_movies_and_ratings_alone_give_the_same_cleaning_and_say_tags_and_links_
         # the counterpart: the test build read the file
         assert in_test_build[step].rule.startswith(f"quarantine rows of {file}")
         assert in_test_build[step].rows_after > 0
-
-
-@pytest.fixture(scope="module")
-def without_links(tmp_path_factory) -> Path:
-    """The row accounting and the tag marts of ml-latest-small's movies, ratings and tags: the
-    original study's data folder, which has no links.csv. The data folder's name and the
-    warehouse's hold a space, a quote and a non-ASCII letter, as users' paths do."""
-    folder = tmp_path_factory.mktemp("movies ratings and tags' ü")
-    for name in ("movies.csv", "ratings.csv", "tags.csv"):
-        (folder / name).symlink_to(SMALL_DATA / name)
-    spark_dir = tmp_path_factory.mktemp("warehouse without links' ü")
-    marts = "+row_accounting +eda_tag_counts +eda_tags_overview +kmeans_movies_train +kmeans_movies_test"
-    selection = ("--select", marts, *WITHOUT_TESTS)
-    build = subprocess.run(
-        dbt_command("build", *selection, scratch=tmp_path_factory.mktemp("dbt")),
-        cwd=PROJECT_DIR,
-        env=environment(spark_dir, folder),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert build.returncode == 0, build.stdout[-3000:]
-    assert build.stdout.count("note: links.csv absent from") == 1, build.stdout[-3000:]
-    return spark_dir
-
-
-def test_the_original_studys_folder_gives_the_same_cleaning_and_tags(spark, table, without_links):
-    accounting = {row.step: row for row in warehouse_table(spark, without_links, "row_accounting").collect()}
-    in_test_build = {row.step: row for row in table("row_accounting").collect()}
-    assert [accounting[step] for step in range(1, 13)] == [in_test_build[step] for step in range(1, 13)]
-    assert accounting[13].rule == "links.csv absent: no rows read" and accounting[13].rows_after == 0
-    for name in ("eda_tag_counts", "eda_tags_overview"):
-        built, in_session = warehouse_table(spark, without_links, name), table(name)
-        assert built.exceptAll(in_session).isEmpty() and in_session.exceptAll(built).isEmpty(), name
-
-
-# a sweep of two values of k: the run's writes, not its figures
-SMALL_SWEEP = "{kmeans_k_min: 10, kmeans_k_max: 20, kmeans_k_step: 10}"
-
-
-@pytest.fixture(scope="module")
-def interrupted_kmeans(without_links) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    """On the warehouse of `without_links` (whose path holds a space, a quote, an ü): a kmeans run,
-    then one killed with SIGKILL right after its first table's write; `python -m ml summary`
-    after each."""
-    done = ml_run("kmeans", "--vars", SMALL_SWEEP, spark_dir=without_links)
-    assert done.returncode == 0, done.stderr[-3000:]
-    after_done = ml_run("summary", spark_dir=without_links)
-    second = subprocess.Popen(
-        [sys.executable, "-m", "ml", "kmeans", "--vars", SMALL_SWEEP],
-        cwd=PROJECT_DIR,
-        env=environment(without_links),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        for line in second.stdout:
-            if "wrote movielens.kmeans_sweep" in line:
-                os.killpg(second.pid, signal.SIGKILL)
-                break
-    finally:
-        if second.poll() is None:
-            os.killpg(second.pid, signal.SIGKILL)
-        second.wait()
-    assert second.returncode == -signal.SIGKILL, "the run ended before its first write"
-    return after_done, ml_run("summary", spark_dir=without_links)
-
-
-def test_a_run_killed_between_its_writes_is_refused_in_one_line(interrupted_kmeans):
-    after_done, after_kill = interrupted_kmeans
-    # the counterpart: after the complete kmeans run, summary goes on to the step not run yet
-    assert after_done.returncode == 2
-    assert (
-        after_done.stderr.strip()
-        .splitlines()[-1]
-        .startswith("error: movielens.ml_runs records no complete run of als")
-    ), after_done.stderr[-3000:]
-    assert after_kill.returncode == 2
-    last = after_kill.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: movielens.kmeans_sweep holds run kmeans-"), after_kill.stderr[-3000:]
-    assert "not kmeans's last complete run kmeans-" in last and "stopped between its writes" in last
 
 
 def test_null_cap_keeps_every_rating_of_cleaned_movies(spark, built):

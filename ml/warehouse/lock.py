@@ -27,6 +27,9 @@ WHY_ONE_AT_A_TIME = {
     LOCK_FILE: "its Derby metastore admits one process at a time",
     THRIFT_RUNS_LOCK_FILE: "runs through its Thrift Server go one at a time, as they write the same tables",
 }
+# what else a second process can do: another warehouse has a metastore of its own; another state
+# folder on the same Thrift Server would write the same tables
+OTHERWISE = {LOCK_FILE: ", or give this one another MOVIELENS_SPARK_DIR", THRIFT_RUNS_LOCK_FILE: ""}
 # lock files this process holds, with their file descriptors (kept open: closing one releases it)
 _held: dict[Path, int] = {}
 
@@ -79,8 +82,8 @@ def acquire(state_dir: Path, pid: int | None = None, lock_file: str = LOCK_FILE)
             return None
         who = f"process {named[0]} ({named[1]})" if named else "another process"
         raise UserError(
-            f"{state_dir} is in use by {who}: {WHY_ONE_AT_A_TIME[lock_file]}. Wait "
-            "for that run to finish (or stop it), or give this one another MOVIELENS_SPARK_DIR"
+            f"{state_dir} is in use by {who}: {WHY_ONE_AT_A_TIME[lock_file]}. Wait for that run to "
+            f"finish (or stop it){OTHERWISE[lock_file]}"
         ) from None
     record(descriptor, pid or os.getpid())
     _held[path] = descriptor

@@ -17,8 +17,7 @@
     {#- reversed, seed ids come before model ids: a missing seed is said first, as a model may be missing for want of it -#}
     {%- for input in inputs | sort(reverse=true) -%}
         {%- set parent = graph.nodes[input] -%}
-        {%- if parent.config.materialized != 'ephemeral'
-                and adapter.get_relation(parent.database, parent.schema, parent.alias) is none -%}
+        {%- if parent.config.materialized != 'ephemeral' and movielens_node_relation(parent) is none -%}
             {%- do exceptions.raise_compiler_error(
                 'the ' ~ parent.resource_type ~ ' ' ~ parent.name ~ ' (' ~ parent.original_file_path
                 ~ ') is not in the warehouse yet: run `' ~ first_step[parent.resource_type] ~ '` first,'

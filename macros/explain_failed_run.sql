@@ -2,9 +2,9 @@
     After a run with a failure, the screen that explains it: each failed test with what it checks
     in one sentence, each failed model with its error, a lost Thrift Server and how to go on, and
     for a quarantine above its limit, per file and rule the rows quarantined, their share against
-    the limit, three sample rows and the command that lists them all. Logged at debug level with a mark: the dbt
-    plugin (ml/dbt_plugin) prints the marked lines after dbt's own summary, so that the screen is
-    the last of the output.
+    the limit, three sample rows and the command that lists them all. Logged at debug level with
+    a mark: the dbt plugin (ml/dbt_plugin) prints the marked lines after dbt's own summary, so
+    that the screen is the last of the output.
 #}
 {% macro explain_failed_run(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
@@ -21,9 +21,19 @@
             ~ env_var('MOVIELENS_SPARK_DIR', '.spark/local') ~ '/services/thrift.log). Start it again with'
             ~ ' `make cluster-up`, then run this command again: the tables built before are intact.'
         ]) -%}
-        {%- for line in lines -%}{%- do log(movielens_screen_mark() ~ line) -%}{%- endfor -%}
-        {{ return('') }}
+    {%- else -%}
+        {%- do lines.extend(movielens_what_to_look_at(results, failed)) -%}
     {%- endif -%}
+    {%- for line in lines -%}
+        {%- do log(movielens_screen_mark() ~ line) -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{# The skipped nodes, the quarantine above its limit, the row accounting: what a reader looks at. #}
+{% macro movielens_what_to_look_at(results, failed) %}
+    {%- set lines = [] -%}
     {%- set skipped = results | selectattr('status', 'equalto', 'skipped') | list | length -%}
     {%- if skipped -%}
         {%- do lines.append(skipped ~ ' node(s) after these were skipped; the tables they would build are as before.') -%}
@@ -34,10 +44,7 @@
     {%- if movielens_relation('row_accounting') is not none -%}
         {%- do lines.append('What each rule kept: ' ~ movielens_show_command("select * from {{ ref('row_accounting') }} order by step")) -%}
     {%- endif -%}
-    {%- for line in lines -%}
-        {%- do log(movielens_screen_mark() ~ line) -%}
-    {%- endfor -%}
-    {{ return('') }}
+    {{ return(lines) }}
 {% endmacro %}
 
 
@@ -126,12 +133,18 @@
 {% endmacro %}
 
 
-{# A model's (or seed's) relation in the warehouse, or none when it is not built. #}
-{% macro movielens_relation(name, resource_type='model') %}
-    {%- for node in graph.nodes.values() if node.resource_type == resource_type and node.name == name -%}
-        {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{# A model's relation in the warehouse, or none when it is not built. #}
+{% macro movielens_relation(name) %}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == name -%}
+        {{ return(movielens_node_relation(node)) }}
     {%- endfor -%}
     {{ return(none) }}
+{% endmacro %}
+
+
+{# A graph node's relation in the warehouse, or none when it is not built. #}
+{% macro movielens_node_relation(node) %}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
 {% endmacro %}
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
 from ml.progress import clock
-from ml.warehouse.lock import LOCK_FILE, THRIFT_RUNS_LOCK_FILE, acquire
+from ml.warehouse.lock import acquire, lock_file_for
 
 STEPS = ("check", "dbt_build", "kmeans", "als", "dbt_test_ml", "report", "summary")
 # the dbt build's run_results.json, kept beside the warehouse for the report's run facts: the
@@ -115,7 +115,7 @@ def hold_warehouse(state: Path) -> None:
     metastore's lock, the lock of its clients' runs."""
     from ml.warehouse.session import default_target, is_thrift  # reads YAML: only when a run starts
 
-    acquire(state, lock_file=THRIFT_RUNS_LOCK_FILE if is_thrift(default_target()) else LOCK_FILE)
+    acquire(state, lock_file=lock_file_for(is_thrift(default_target())))
 
 
 def run(chosen: Sequence[Step], state: Path, execute: Callable[[Step], None] = run_step) -> dict[str, float]:

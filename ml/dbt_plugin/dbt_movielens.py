@@ -84,14 +84,13 @@ class MovielensLock(dbtPlugin):
         if getattr(flags, "WHICH", None) in OFFLINE_COMMANDS:
             return
         print_failure_screen_last()
-        from ml.warehouse.lock import LOCK_FILE, THRIFT_RUNS_LOCK_FILE, acquire
+        from ml.warehouse.lock import acquire, lock_file_for
         from ml.warehouse.session import default_target, is_thrift, state_dir
 
-        if is_thrift(getattr(flags, "TARGET", None) or default_target()):
+        thrift = is_thrift(getattr(flags, "TARGET", None) or default_target())
+        if thrift:
             tolerate_missing_llap_on_close()
-            acquire(state_dir(), lock_file=THRIFT_RUNS_LOCK_FILE)
-        else:
-            acquire(state_dir(), lock_file=LOCK_FILE)
+        acquire(state_dir(), lock_file=lock_file_for(thrift))
 
 
 plugins = [MovielensLock]

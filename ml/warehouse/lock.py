@@ -30,6 +30,14 @@ WHY_ONE_AT_A_TIME = {
 # what else a second process can do: another warehouse has a metastore of its own; another state
 # folder on the same Thrift Server would write the same tables
 OTHERWISE = {LOCK_FILE: ", or give this one another MOVIELENS_SPARK_DIR", THRIFT_RUNS_LOCK_FILE: ""}
+
+
+def lock_file_for(thrift: bool) -> str:
+    """The lock a run takes: the metastore's in session mode, that of the server's client runs
+    through a Thrift Server (which holds the metastore's itself)."""
+    return THRIFT_RUNS_LOCK_FILE if thrift else LOCK_FILE
+
+
 # lock files this process holds, with their file descriptors (kept open: closing one releases it)
 _held: dict[Path, int] = {}
 

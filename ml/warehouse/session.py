@@ -90,10 +90,10 @@ def get_spark(
     target = target or default_target()
     own_metastore = metastore and not is_thrift(target)
     if metastore:
-        from ml.warehouse.lock import LOCK_FILE, THRIFT_RUNS_LOCK_FILE, acquire
+        from ml.warehouse.lock import acquire, lock_file_for
 
         # this session opens the warehouse's Derby metastore, or works through the server's
-        acquire(state_dir(), lock_file=LOCK_FILE if own_metastore else THRIFT_RUNS_LOCK_FILE)
+        acquire(state_dir(), lock_file=lock_file_for(is_thrift(target)))
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
     conf[TARGET_CONF] = target

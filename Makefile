@@ -43,14 +43,14 @@ TEST_REPORT_DIR := reports/test
 # ML_ARGS are pipeline options for the ml steps (--refit, --master URL).
 PIPELINE = $(strip $(BIN)/python -m ml pipeline $(DBT_ARGS_ARG) $(ML_ARGS))
 
-# The local standalone cluster (make cluster-up): master, worker and Spark Thrift Server, bound to
-# 127.0.0.1; its warehouse, metastore, saved models, PID files and logs under CLUSTER_SPARK_DIR. Ports:
-# SPARK_MASTER_PORT, SPARK_MASTER_WEBUI_PORT, SPARK_WORKER_WEBUI_PORT, SPARK_THRIFT_PORT, defaults in
-# ml/tools/spark_cluster.py (python -m ml cluster --help). dbt and ml reach it through the profile's
-# `thrift` target.
+# The local standalone cluster (make cluster-up): the metastore's PostgreSQL database, master, worker
+# and Spark Thrift Server, bound to 127.0.0.1; its warehouse, metastore, saved models, PID files and
+# logs under CLUSTER_SPARK_DIR. Ports: METASTORE_PORT, SPARK_MASTER_PORT, SPARK_MASTER_WEBUI_PORT,
+# SPARK_WORKER_WEBUI_PORT, SPARK_THRIFT_PORT, defaults in the profile and ml/tools/spark_cluster.py
+# (python -m ml cluster --help). dbt and ml reach it through the profile's `thrift` target.
 CLUSTER_SPARK_DIR ?= $(CURDIR)/.spark/cluster
 CLUSTER_REPORT_DIR ?= reports/cluster
-CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(call shq,$(CLUSTER_SPARK_DIR)) DBT_TARGET=thrift
+CLUSTER_ENV := MOVIELENS_SPARK_DIR=$(call shq,$(CLUSTER_SPARK_DIR)) DBT_TARGET=thrift METASTORE=postgres
 ifdef MOVIELENS_DIR
 CLUSTER_ENV += MOVIELENS_DIR=$(call abs,$(MOVIELENS_DIR))
 endif
@@ -82,7 +82,7 @@ SEED ?= 42
 BENCH_OUT ?= benchmarks
 BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(call abs,$(or $(MOVIELENS_DIR),$(SMALL_DATA))))
 
-.PHONY: help venv java blas chromium run ml report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
+.PHONY: help venv java blas chromium metastore metastore-up metastore-down run ml report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -132,7 +132,9 @@ blas: ## native OpenBLAS for Spark's ALS (Debian libopenblas0-pthread), if apt-g
 # the pipeline and pytest.
 HOLD = $(BIN)/python -m ml hold -- $(MAKE) --no-print-directory
 
-run: venv blas ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
+# METASTORE=postgres (the profile reads it): the tables' metastore in PostgreSQL, which make run
+# starts (make metastore-up) and leaves running; Derby's, in the warehouse folder, otherwise
+run: venv blas $(if $(filter postgres,$(METASTORE)),metastore-up) ## check data (download DATASET if none), dbt build, k-means + ALS, their tests, report, summary
 	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --download $(DATASET) --report-dir $(call shq,$(REPORT_DIR))
 
 ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), their tests, report, summary
@@ -141,7 +143,7 @@ ml: venv ## k-means + ALS on the marts `make run` built (saved models reused), t
 report: venv ## reports/index.html again from the tables `make run` wrote (nothing refitted)
 	$(RUN_ENV) $(PIPELINE) $(VARS_ARG) --from report --to report --report-dir $(call shq,$(REPORT_DIR))
 
-cluster-up: venv ## start a local Spark master, worker and Thrift Server (127.0.0.1; waits until they answer)
+cluster-up: venv metastore ## start a local Spark master, worker and Thrift Server (127.0.0.1; waits until they answer)
 	$(CLUSTER_ENV) $(BIN)/python -m ml cluster up
 
 # the Thrift Server reads the CSV files itself: the data folder must be an absolute path (MOVIELENS_DIR
@@ -154,13 +156,26 @@ cluster-down: venv ## stop the services of cluster-up (their processes and what 
 	$(CLUSTER_ENV) $(BIN)/python -m ml cluster down
 
 # Debian's chromium for the report's browser test (tests/python/e2e/test_report_page.py)
+# PostgreSQL and its JDBC driver, for the shared metastore of the cluster and of METASTORE=postgres
+metastore: ## PostgreSQL and its JDBC driver for the shared metastore (Debian packages, apt-get as root)
+	@if [ -x "$$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1)" ] && [ -f /usr/share/java/postgresql.jar ]; then echo "ok: PostgreSQL and its JDBC driver"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		$(call apt_install,postgresql libpostgresql-jdbc-java) && echo "ok: installed postgresql libpostgresql-jdbc-java"; \
+	else echo "error: the shared metastore needs PostgreSQL; as root: apt-get install postgresql libpostgresql-jdbc-java" >&2; exit 1; fi
+
+metastore-up: venv metastore ## start the metastore's PostgreSQL database of make run (METASTORE=postgres)
+	$(RUN_ENV) METASTORE=postgres $(BIN)/python -m ml cluster up --metastore-only
+
+metastore-down: venv ## stop the metastore's PostgreSQL database of make run
+	$(RUN_ENV) METASTORE=postgres $(BIN)/python -m ml cluster down --metastore-only
+
 chromium: ## headless Chromium for the browser test, if missing (apt-get, as root)
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then echo "ok: $$(command -v chromium || command -v chromium-browser)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		$(call apt_install,chromium) && echo "ok: installed chromium"; \
 	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
 
-test: $(VENV)/.installed blas chromium ## lint; the pipeline on the small real dataset (TEST_VARS); pytest
+test: $(VENV)/.installed blas chromium metastore ## lint; the pipeline on the small real dataset (TEST_VARS); pytest
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint $(VENV)/.compiled $(VENV)/.jvm-archive
 	$(TEST_ENV) $(HOLD) test-steps
 

@@ -1,8 +1,8 @@
 {#
     After a run with a failure, the screen that explains it: each failed test with what it checks
-    in one sentence, each failed model with its error, a lost Thrift Server and how to go on, and
-    for a quarantine above its limit, per file and rule the rows quarantined, their share against
-    the limit, three sample rows and the command that lists them all. Logged at debug level with
+    in one sentence, each failed model with its error, a lost Thrift Server or metastore database
+    and how to go on, and for a quarantine above its limit, per file and rule the rows quarantined,
+    their share against the limit, three sample rows and the command that lists them all. Logged at debug level with
     a mark: the dbt plugin (ml/dbt_plugin) prints the marked lines after dbt's own summary, so
     that the screen is the last of the output.
 #}
@@ -14,7 +14,14 @@
     {%- for result in failed -%}
         {%- do lines.extend(movielens_failure_lines(result)) -%}
     {%- endfor -%}
-    {%- if movielens_server_lost(failed) -%}
+    {%- if movielens_metastore_lost(failed) -%}
+        {%- do lines.extend([
+            '', "The metastore's PostgreSQL database at 127.0.0.1:" ~ env_var('METASTORE_PORT', '5432')
+            ~ ' stopped answering (its log: ' ~ env_var('MOVIELENS_SPARK_DIR', '.spark/local')
+            ~ '/services/metastore.log). Start it again with `make cluster-up` (`make metastore-up` for a'
+            ~ ' local run), then run this command again: the tables built before are intact.'
+        ]) -%}
+    {%- elif movielens_server_lost(failed) -%}
         {#- nothing can be queried: say which server and how to go on -#}
         {%- do lines.extend([
             '', 'The Thrift Server at ' ~ target.host ~ ':' ~ target.port ~ ' stopped answering (its log: '
@@ -52,6 +59,21 @@
 {% macro movielens_server_lost(failed) %}
     {%- for result in failed if 'TTransportException' in ((result.message or '') | string) -%}
         {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
+{% endmacro %}
+
+
+{#
+    Whether a failure says the metastore's PostgreSQL database is gone: the words of its JDBC driver
+    or of its pool (ml.warehouse.session.METASTORE_LOST_WORDS).
+#}
+{% macro movielens_metastore_lost(failed) %}
+    {%- set lost_words = ['Check that the hostname and port are correct and that the postmaster is accepting', 'Connection is not available, request timed out'] -%}
+    {%- for result in failed -%}
+        {%- for words in lost_words if words in ((result.message or '') | string) -%}
+            {{ return(true) }}
+        {%- endfor -%}
     {%- endfor -%}
     {{ return(false) }}
 {% endmacro %}

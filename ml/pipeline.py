@@ -111,11 +111,11 @@ def run_step(step: Step) -> None:
 
 def hold_warehouse(state: Path) -> None:
     """Take the warehouse's lock for all the steps, so that no other run gets in between two of
-    them; the steps go on under it (ml.warehouse.lock). On a Thrift Server target, which holds the
-    metastore's lock, the lock of its clients' runs."""
-    from ml.warehouse.session import default_target, is_thrift  # reads YAML: only when a run starts
+    them; the steps go on under it (ml.warehouse.lock). On a shared metastore, the lock of the
+    runs that write."""
+    from ml.warehouse.session import default_target, shared_metastore  # reads YAML: only when a run starts
 
-    acquire(state, lock_file=lock_file_for(is_thrift(default_target())))
+    acquire(state, lock_file=lock_file_for(shared_metastore(default_target())))
 
 
 def run(chosen: Sequence[Step], state: Path, execute: Callable[[Step], None] = run_step) -> dict[str, float]:

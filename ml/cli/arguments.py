@@ -60,8 +60,8 @@ def add_spark(parser: argparse.ArgumentParser) -> None:
         "--target",
         default=None,
         help="dbt target (profiles/profiles.yml) whose tables to read and write, as for dbt: local "
-        "(this machine's metastore) or thrift (through the Spark Thrift Server) (default: $DBT_TARGET, "
-        "else local)",
+        "(this machine's session) or thrift (the Spark Thrift Server's, in the shared metastore) "
+        "(default: $DBT_TARGET, else local)",
     )
 
 

@@ -41,7 +41,7 @@ def run_recommend(args: argparse.Namespace) -> None:
     from ml.warehouse.project import project_vars
 
     values = project_vars(args.vars)
-    show_user(spark_session(args, "recommend"), args.user, values, limit=args.limit)
+    show_user(spark_session(args, "recommend", writes=False), args.user, values, limit=args.limit)
 
 
 def run_similar(args: argparse.Namespace) -> None:
@@ -50,7 +50,7 @@ def run_similar(args: argparse.Namespace) -> None:
 
     project_vars(args.vars)
     check_at_least_one(args, "limit")
-    show_similar(spark_session(args, "similar"), args.movie, limit=args.limit)
+    show_similar(spark_session(args, "similar", writes=False), args.movie, limit=args.limit)
 
 
 def run_summary(args: argparse.Namespace) -> None:
@@ -58,7 +58,7 @@ def run_summary(args: argparse.Namespace) -> None:
     from ml.warehouse.project import project_vars
 
     project_vars(args.vars)  # the tables hold what the vars gave; a misspelt var is still an error
-    print_summary(spark_session(args, "summary"))
+    print_summary(spark_session(args, "summary", writes=False))
 
 
 def run_report(args: argparse.Namespace) -> None:
@@ -69,7 +69,7 @@ def run_report(args: argparse.Namespace) -> None:
     values = project_vars(args.vars)
     out_dir = (args.out or DEFAULT_OUT).resolve()
     owned_files(out_dir)  # a folder of someone else's is refused before any Spark work
-    write_report(spark_session(args, "report"), values, out_dir, args.dbt_results)
+    write_report(spark_session(args, "report", writes=False), values, out_dir, args.dbt_results)
 
 
 COMMANDS: CommandTable = {

@@ -44,4 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # Spark's, from any step: the metastore's is explained, the rest raised
+        from ml.warehouse.session import metastore_lost
+
+        if (explained := metastore_lost(error)) is None:
+            raise
+        print(f"error: {explained}", file=sys.stderr)
+        return 2
     return returncode or 0

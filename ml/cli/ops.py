@@ -57,6 +57,11 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("up", "down", "status", "master-url"), help="what to do")
+    parser.add_argument(
+        "--metastore-only",
+        action="store_true",
+        help="the metastore's PostgreSQL database alone: for local runs with METASTORE=postgres",
+    )
 
 
 def add_hold_arguments(parser: argparse.ArgumentParser) -> None:
@@ -122,26 +127,27 @@ def run_cluster(args: argparse.Namespace) -> None:
     if args.action == "master-url":
         print(spark_cluster.local_master_url())
         return
-    services = spark_cluster.from_environment()
+    cluster = spark_cluster.from_environment()
+    services = ("metastore",) if args.metastore_only else spark_cluster.SERVICES
     if args.action == "up":
-        spark_cluster.up(services)
+        spark_cluster.up(cluster, services=services)
     elif args.action == "down":
-        spark_cluster.down(services)
+        spark_cluster.down(cluster, services=services)
     else:
-        for service, pid in spark_cluster.status(services).items():
+        for service, pid in spark_cluster.status(cluster).items():
             print(f"{service}: {f'running (pid {pid})' if pid else 'stopped'}")
 
 
 def run_hold(args: argparse.Namespace) -> int:
     import subprocess
 
-    from ml.warehouse.lock import acquire
-    from ml.warehouse.session import state_dir
+    from ml.warehouse.lock import acquire, lock_file_for
+    from ml.warehouse.session import default_target, shared_metastore, state_dir
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
     if not command:
         raise UserError("hold needs a command: python -m ml hold -- make run-steps")
-    acquire(state_dir())
+    acquire(state_dir(), lock_file=lock_file_for(shared_metastore(default_target())))
     return subprocess.call(command)
 
 
@@ -204,12 +210,14 @@ COMMANDS: CommandTable = {
     ),
     "cluster": (
         "start or stop a local Spark standalone cluster with a Thrift Server (make cluster-up)",
-        "A Spark master, one worker and a Spark Thrift Server on that master, from the installed "
-        "pyspark, all bound to 127.0.0.1, with PID files and logs in $MOVIELENS_SPARK_DIR/services/. "
+        "The metastore's PostgreSQL database (METASTORE=postgres; made on first use), a Spark master, "
+        "one worker and a Spark Thrift Server on that master, from the installed pyspark, all bound to "
+        "127.0.0.1, with PID files and logs in $MOVIELENS_SPARK_DIR/services/. "
         "`up` starts what is not running and waits until each service answers (failing with its log "
         "tail); `down` stops them all; `status` lists them; `master-url` prints the master's URL. "
-        "Ports: Spark's usual ones unless set in $SPARK_MASTER_PORT, $SPARK_MASTER_WEBUI_PORT, "
-        "$SPARK_WORKER_WEBUI_PORT; the Thrift Server's is the thrift target's ($SPARK_THRIFT_PORT). "
+        "Ports: PostgreSQL's and Spark's usual ones unless set in $METASTORE_PORT, $SPARK_MASTER_PORT, "
+        "$SPARK_MASTER_WEBUI_PORT, $SPARK_WORKER_WEBUI_PORT; the Thrift Server's is the thrift "
+        "target's ($SPARK_THRIFT_PORT). "
         "Then: `dbt build --target thrift`, `python -m ml <command> --target thrift --master "
         "$(python -m ml cluster master-url)`.",
         add_cluster_arguments,

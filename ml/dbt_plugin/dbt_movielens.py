@@ -1,10 +1,10 @@
 """dbt plugin of movielens-dbt-spark, for the project's dbt commands:
 
-- on the `local` target, before a Spark session opens, it takes the warehouse's lock (ml.warehouse.lock),
-  so that a second run stops at once naming the first, instead of failing in Derby;
-- on the `thrift` target, it takes the lock of the server's client runs (the server holds the
-  metastore's), so that two runs never write the same tables at once; and it lets dbt-spark's
-  connection close past one known server error.
+- before a Spark session opens, it takes the warehouse's lock (ml.warehouse.lock): on Derby's
+  metastore, so that a second run stops at once naming the first, instead of failing in Derby; on
+  a shared one (PostgreSQL's, the `thrift` target's), the lock of the runs that write, for any
+  command but those that only read, so that two runs never write the same tables at once;
+- on the `thrift` target, it lets dbt-spark's connection close past one known server error.
   Spark 4's Thrift Server ships without Hive's LLAP classes, and closing a session now and then
   initializes Hive's function registry, which needs one of them
   (NoClassDefFoundError: org/apache/hadoop/hive/llap/security/LlapSigner$Signable). The server
@@ -25,6 +25,9 @@ from dbt.plugins.manager import dbtPlugin
 PROJECT_NAME = "movielens"
 # commands that never open a Spark session
 OFFLINE_COMMANDS = {"clean", "deps", "init", "list", "ls", "parse"}
+# commands that only read tables: on a shared metastore they run beside the builds (`generate`:
+# dbt docs generate)
+READ_COMMANDS = {"compile", "debug", "generate", "show"}
 MISSING_LLAP_CLASS = "org/apache/hadoop/hive/llap/security/LlapSigner$Signable"
 # macros/explain_failed_run.sql's movielens_screen_mark
 SCREEN_MARK = "movielens-screen: "
@@ -85,12 +88,14 @@ class MovielensLock(dbtPlugin):
             return
         print_failure_screen_last()
         from ml.warehouse.lock import acquire, lock_file_for
-        from ml.warehouse.session import default_target, is_thrift, state_dir
+        from ml.warehouse.session import default_target, is_thrift, shared_metastore, state_dir
 
-        thrift = is_thrift(getattr(flags, "TARGET", None) or default_target())
-        if thrift:
+        target = getattr(flags, "TARGET", None) or default_target()
+        if is_thrift(target):
             tolerate_missing_llap_on_close()
-        acquire(state_dir(), lock_file=lock_file_for(thrift))
+        lock_file = lock_file_for(shared_metastore(target), writes=flags.WHICH not in READ_COMMANDS)
+        if lock_file:
+            acquire(state_dir(), lock_file=lock_file)
 
 
 plugins = [MovielensLock]

@@ -1,16 +1,17 @@
-"""A Spark standalone cluster on this machine, from the installed pyspark and nothing else: a
-master, one worker and a Spark Thrift Server on that master (`python -m ml cluster
-up|down|status|master-url`, `make cluster-up` / `make cluster-down`).
+"""A Spark standalone cluster on this machine, from the installed pyspark and Debian's PostgreSQL: the
+metastore's database (ml.tools.metastore), a master, one worker and a Spark Thrift Server on that
+master (`python -m ml cluster up|down|status|master-url`, `make cluster-up` / `make cluster-down`).
+`--metastore-only`: the database alone, for local runs with METASTORE=postgres.
 
 Every service binds to 127.0.0.1. PID files and logs go to `<state dir>/services/` (the state dir
 is $MOVIELENS_SPARK_DIR, as for dbt and ml; `make` uses .spark/cluster). Each service runs in a
 process group of its own, so stopping it stops what it started (executors, Python workers).
 
-The Thrift Server gets the Spark settings of the profile's `local` target (warehouse and Derby
-metastore under the state dir), so it builds the same tables dbt's session mode would; it is the
-one JVM that opens the metastore, and holds the state dir's lock (ml.warehouse.lock) while it runs. Every
-app has `spark.cores.max` (profile), and the worker offers two apps' worth of cores and memory:
-the Thrift Server and one ml command side by side.
+The Thrift Server gets the Spark settings of the profile's `local` target (warehouse under the
+state dir, the PostgreSQL metastore: METASTORE=postgres), so it builds the same tables dbt's session
+mode would; dbt's sessions and every ml app open the same metastore themselves. Every app has
+`spark.cores.max` (profile), and the worker offers two apps' worth of cores and memory: the Thrift
+Server and one ml command side by side.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
+from ml.tools import metastore
+from ml.tools.java import java_executable
 from ml.tools.pid_files import live_pid, write_pid_file
-from ml.warehouse.lock import acquire, record
-from ml.warehouse.session import spark_conf, state_dir, target_output
+from ml.warehouse.session import is_postgres, spark_conf, state_dir, target_output
 
 HOST = "127.0.0.1"
-SERVICES = ("master", "worker", "thrift")
+SERVICES = ("metastore", "master", "worker", "thrift")
+METASTORE_NEEDED = (
+    "the cluster's apps each open the metastore, which Derby's (one process at a time) cannot "
+    "serve: set METASTORE=postgres (make cluster-up does)"
+)
 THRIFT_TARGET = "thrift"
 START_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 30
@@ -67,6 +73,7 @@ class Cluster:
     worker_webui_port: int
     thrift_port: int
     services_dir: Path
+    metastore: metastore.Metastore
 
     @property
     def master_url(self) -> str:
@@ -75,6 +82,7 @@ class Cluster:
     def ports(self, service: str) -> tuple[int, ...]:
         """The ports `service` listens on (besides ephemeral ones of Spark's RPC)."""
         return {
+            "metastore": (self.metastore.port,),
             "master": (self.master_port, self.master_webui_port),
             "worker": (self.worker_webui_port,),
             "thrift": (self.thrift_port,),
@@ -88,6 +96,9 @@ class Cluster:
 
 
 def from_environment() -> Cluster:
+    conf = spark_conf()
+    if not is_postgres(conf):
+        raise UserError(METASTORE_NEEDED)
     thrift = target_output(THRIFT_TARGET)
     if str(thrift["host"]) != HOST:
         raise UserError(
@@ -100,6 +111,7 @@ def from_environment() -> Cluster:
         worker_webui_port=port("SPARK_WORKER_WEBUI_PORT"),
         thrift_port=int(thrift["port"]),
         services_dir=state_dir() / "services",
+        metastore=metastore.from_conf(conf, state_dir() / "services" / "metastore"),
     )
 
 
@@ -132,6 +144,7 @@ def commands(cluster: Cluster) -> dict[str, list[str]]:
     ]
     server_settings = [f"--conf={key}={value}" for key, value in conf.items()]
     return {
+        "metastore": metastore.command(cluster.metastore),
         "master": [
             str(bin_dir / "spark-class"),
             "org.apache.spark.deploy.master.Master",
@@ -203,6 +216,9 @@ def log_tail(cluster: Cluster, service: str) -> str:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        # as the services bind theirs: a port whose last connections are in TIME_WAIT (after a
+        # cluster-down) is free to them
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
@@ -241,6 +257,7 @@ def thrift_ready(cluster: Cluster) -> bool:
 
 
 READY: dict[str, Callable[[Cluster], bool]] = {
+    "metastore": lambda cluster: metastore.ready(cluster.metastore),
     "master": master_ready,
     "worker": worker_ready,
     "thrift": thrift_ready,
@@ -268,7 +285,7 @@ def wait_until_ready(
     raise failure(f"did not answer within {timeout:.0f} s")
 
 
-def start(cluster: Cluster, service: str, command: list[str], pass_fds: tuple[int, ...] = ()) -> int:
+def start(cluster: Cluster, service: str, command: list[str]) -> int:
     with cluster.log_file(service).open("ab") as log:
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n".encode())
         log.flush()
@@ -280,19 +297,19 @@ def start(cluster: Cluster, service: str, command: list[str], pass_fds: tuple[in
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped as a whole
-            pass_fds=pass_fds,
+            **(metastore.service_user() if service == "metastore" else {}),
         )
     _started[process.pid] = process
     write_pid_file(cluster.pid_file(service), process.pid)
     return process.pid
 
 
-def up(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
-    """Start whatever is not running, in order, each once the one before it answers."""
+def up(cluster: Cluster, echo: Callable[[str], None] = print, services: tuple[str, ...] = SERVICES) -> None:
+    """Start whatever of `services` is not running, in order, each once the one before it answers."""
     cluster.services_dir.mkdir(parents=True, exist_ok=True)
     service_commands = commands(cluster)
     try:
-        for service in SERVICES:
+        for service in services:
             pid = running_pid(cluster, service)
             if pid is not None:
                 echo(f"ok: {service} already running (pid {pid})")
@@ -303,17 +320,20 @@ def up(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
                         f"port {port} on {HOST} is taken by another process, so the {service} cannot start; "
                         "stop that process or choose other ports (README: Running on a cluster)"
                     )
-            # the Thrift Server opens the warehouse's Derby metastore: it holds its lock (ml.lock)
-            lock = acquire(state_dir()) if service == "thrift" else None
-            pid = start(cluster, service, service_commands[service], pass_fds=(lock,) if lock else ())
-            if lock:
-                record(lock, pid)
+            if service == "metastore":
+                metastore.initialize(cluster.metastore)
+            pid = start(cluster, service, service_commands[service])
             seconds = wait_until_ready(cluster, service, pid)
             echo(f"ok: {service} answers after {seconds:.0f} s (pid {pid}, log {cluster.log_file(service)})")
+            if service == "metastore":
+                java = java_executable() or "java"
+                metastore.make_schema(cluster.metastore, spark_conf(), java, spark_home() / "jars")
     except UserError:
-        down(cluster, echo=lambda line: None)
+        down(cluster, echo=lambda line: None, services=services)
         raise
-    echo(f"cluster up: master {cluster.master_url}, Thrift Server {HOST}:{cluster.thrift_port}")
+    if services == SERVICES:
+        echo(f"cluster up: master {cluster.master_url}, Thrift Server {HOST}:{cluster.thrift_port}")
+    echo(f"metastore: PostgreSQL on {HOST}:{cluster.metastore.port}, database {cluster.metastore.database}")
 
 
 def stop(cluster: Cluster, service: str, timeout: float = STOP_TIMEOUT_SECONDS) -> int | None:
@@ -321,7 +341,10 @@ def stop(cluster: Cluster, service: str, timeout: float = STOP_TIMEOUT_SECONDS) 
     The PID file is checked once, before any signal; then the group is followed to its end."""
     pid = running_pid(cluster, service)
     if pid is not None:
-        os.killpg(pid, signal.SIGTERM)
+        if service == "metastore":  # PostgreSQL's fast shutdown: its clients' sessions end, it stops
+            os.kill(pid, signal.SIGINT)
+        else:
+            os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while group_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -333,9 +356,10 @@ def stop(cluster: Cluster, service: str, timeout: float = STOP_TIMEOUT_SECONDS) 
     return pid
 
 
-def down(cluster: Cluster, echo: Callable[[str], None] = print) -> None:
-    """Stop every service, the Thrift Server first (it is the master's app)."""
-    for service in reversed(SERVICES):
+def down(cluster: Cluster, echo: Callable[[str], None] = print, services: tuple[str, ...] = SERVICES) -> None:
+    """Stop every one of `services`, the Thrift Server first (it is the master's app), the
+    metastore last (every app uses it)."""
+    for service in reversed(services):
         pid = stop(cluster, service)
         echo(f"ok: {service} stopped (pid {pid})" if pid else f"ok: {service} not running")
 

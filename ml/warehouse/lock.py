@@ -1,15 +1,16 @@
 """One run at a time per warehouse.
 
 The embedded Derby metastore admits one JVM, so every process that opens it (dbt on the `local`
-target, `python -m ml`, the Thrift Server of `make cluster-up`) first takes
-`<state dir>/metastore.lock`; a second one stops at once with a message naming the holder,
-instead of Derby's stack trace. It is an flock: the kernel releases it when the holder exits,
-kill -9 included, so it never goes stale. A process whose ancestor holds it goes on under it:
-`python -m ml hold -- make ...` (make run, make test) holds it for every step of a run.
+target, `python -m ml`) first takes `<state dir>/metastore.lock`; a second one stops at once with a
+message naming the holder, instead of Derby's stack trace. It is an flock: the kernel releases it
+when the holder exits, kill -9 included, so it never goes stale. A process whose ancestor holds it
+goes on under it: `python -m ml hold -- make ...` (make run, make test) holds it for every step of
+a run.
 
-Through a Thrift Server, which holds that lock itself, its clients (dbt and ml on a thrift target,
-and the pipeline of make cluster-run over all its steps) take `<state dir>/thrift-runs.lock`: two
-runs at once would replace each other's tables midway.
+A shared metastore (PostgreSQL's, METASTORE=postgres; the Thrift Server's clients use it too)
+admits every process at once, so only the runs that write tables (dbt's builds, the ml steps, the
+pipeline over all its steps) take `<state dir>/writes.lock`: two at once would replace each other's
+tables midway. Reads (queries, recommend, summary, the report, dbt docs generate) take none.
 """
 
 from __future__ import annotations
@@ -21,21 +22,23 @@ from pathlib import Path
 from ml import UserError
 
 LOCK_FILE = "metastore.lock"
-THRIFT_RUNS_LOCK_FILE = "thrift-runs.lock"
+WRITES_LOCK_FILE = "writes.lock"
 # why a second process must wait, per lock file
 WHY_ONE_AT_A_TIME = {
     LOCK_FILE: "its Derby metastore admits one process at a time",
-    THRIFT_RUNS_LOCK_FILE: "runs through its Thrift Server go one at a time, as they write the same tables",
+    WRITES_LOCK_FILE: "runs that write its tables go one at a time (reads go on beside them)",
 }
 # what else a second process can do: another warehouse has a metastore of its own; another state
-# folder on the same Thrift Server would write the same tables
-OTHERWISE = {LOCK_FILE: ", or give this one another MOVIELENS_SPARK_DIR", THRIFT_RUNS_LOCK_FILE: ""}
+# folder on the same shared metastore would write the same tables
+OTHERWISE = {LOCK_FILE: ", or give this one another MOVIELENS_SPARK_DIR", WRITES_LOCK_FILE: ""}
 
 
-def lock_file_for(thrift: bool) -> str:
-    """The lock a run takes: the metastore's in session mode, that of the server's client runs
-    through a Thrift Server (which holds the metastore's itself)."""
-    return THRIFT_RUNS_LOCK_FILE if thrift else LOCK_FILE
+def lock_file_for(shared_metastore: bool, writes: bool = True) -> str | None:
+    """The lock a process takes: Derby's for any process that opens it; on a shared metastore,
+    that of the runs that write, and none for a process that only reads."""
+    if not shared_metastore:
+        return LOCK_FILE
+    return WRITES_LOCK_FILE if writes else None
 
 
 # lock files this process holds, with their file descriptors (kept open: closing one releases it)

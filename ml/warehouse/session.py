@@ -1,9 +1,10 @@
 """The SparkSession of `python -m ml`, built from the dbt profile so that dbt and ml share one
 warehouse, one metastore and the same Spark settings (profiles/profiles.yml is their one source).
 
-ml takes dbt's target: with `local` (method session) it opens the warehouse's metastore itself;
-with a Thrift Server target (method thrift) the server holds the metastore, and ml reaches the
-tables through it (warehouse.thrift) from a session with an in-memory catalog.
+ml opens the warehouse's metastore itself, on either of dbt's targets: `local` (method session)
+and the Thrift Server's (method thrift), which serves the same settings' tables from the shared
+metastore (METASTORE=postgres) that ml opens too. The target decides which lock a run takes
+(warehouse.lock).
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ if TYPE_CHECKING:
 PROFILES_FILE = PROJECT_DIR / "profiles" / "profiles.yml"
 PROFILE_NAME = "movielens"
 SESSION_TARGET = "local"
-# the key of the session's conf naming the dbt target whose tables the session reads and writes
-TARGET_CONF = "spark.movielens.dbt.target"
+METASTORE_URL_KEY = "spark.hadoop.javax.jdo.option.ConnectionURL"
+# the words of the PostgreSQL JDBC driver and of its pool (HikariCP) when nothing answers at the
+# metastore's address (the failure screen of macros/explain_failed_run.sql looks for them too)
+METASTORE_LOST_WORDS = (
+    "Check that the hostname and port are correct and that the postmaster is accepting",
+    "Connection is not available, request timed out",
+)
+# "false" in a session that reads a shared metastore beside the runs that write it: it leaves what
+# a killed write left to them (warehouse.tables), as one may be writing that table now
+WRITES_CONF = "spark.movielens.writes"
 
 
 def target_output(target: str = SESSION_TARGET, path: Path = PROFILES_FILE) -> dict[str, Any]:
@@ -41,6 +50,31 @@ def default_target() -> str:
 
 def is_thrift(target: str, path: Path = PROFILES_FILE) -> bool:
     return target_output(target, path).get("method") == "thrift"
+
+
+def is_postgres(conf: dict[str, str]) -> bool:
+    """Whether the Spark settings `conf` keep the metastore in PostgreSQL (METASTORE=postgres)."""
+    return conf[METASTORE_URL_KEY].startswith("jdbc:postgresql:")
+
+
+def shared_metastore(target: str) -> bool:
+    """Whether the processes on `target`'s tables share a metastore that admits them all at once:
+    PostgreSQL's, which the Thrift Server's target always has (tools.spark_cluster), not Derby's."""
+    return is_thrift(target) or is_postgres(spark_conf())
+
+
+def metastore_lost(error: BaseException) -> UserError | None:
+    """What to do about `error` when it says the PostgreSQL metastore stopped answering; else None."""
+    if not any(words in str(error) for words in METASTORE_LOST_WORDS):
+        return None
+    from urllib.parse import urlsplit
+
+    address = urlsplit(spark_conf()[METASTORE_URL_KEY].removeprefix("jdbc:")).netloc
+    return UserError(
+        f"the metastore's PostgreSQL database at {address} does not answer (its log: "
+        f"{state_dir()}/services/metastore.log). Start it with `make cluster-up` (`make metastore-up` "
+        "for a local run), then run this again: the tables built before are intact"
+    )
 
 
 def spark_conf(master: str | None = None, path: Path = PROFILES_FILE) -> dict[str, str]:
@@ -77,27 +111,27 @@ def get_spark(
     jvm_blas: bool = False,
     target: str | None = None,
     metastore: bool = True,
+    writes: bool = True,
 ) -> SparkSession:
     """A SparkSession on the tables of dbt's `target` (default: `default_target()`): Hive-enabled on
-    the project's warehouse and metastore, or, for a Thrift Server target, with an in-memory catalog
-    (the server holds the metastore; warehouse.tables reaches the tables through it). `metastore`
-    False gives the in-memory catalog on any target: a session for DataFrames and files by path
-    that leaves the warehouse's metastore (and its lock) to others.
+    the project's warehouse and metastore, under the lock a process that `writes` tables (or only
+    reads them) takes there. `metastore` False gives an in-memory catalog: a session for
+    DataFrames and files by path that leaves the warehouse's metastore (and its lock) to others.
 
     In local mode the tasks run in the driver, so the executors' environment of the profile
     applies to it too (build_session).
     """
     target = target or default_target()
-    own_metastore = metastore and not is_thrift(target)
     if metastore:
         from ml.warehouse.lock import acquire, lock_file_for
 
-        # this session opens the warehouse's Derby metastore, or works through the server's
-        acquire(state_dir(), lock_file=lock_file_for(is_thrift(target)))
+        lock_file = lock_file_for(shared_metastore(target), writes)
+        if lock_file:
+            acquire(state_dir(), lock_file=lock_file)
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
-    conf[TARGET_CONF] = target
-    conf["spark.sql.catalogImplementation"] = "hive" if own_metastore else "in-memory"
+    conf[WRITES_CONF] = str(writes or not shared_metastore(target)).lower()
+    conf["spark.sql.catalogImplementation"] = "hive" if metastore else "in-memory"
     if jvm_blas:
         conf["spark.driver.extraJavaOptions"] += f" {JVM_BLAS_OPTIONS}"
     return build_session(conf)

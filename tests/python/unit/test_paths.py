@@ -73,6 +73,7 @@ def test_the_makefile_gives_each_path_as_one_shell_word():
         data_dir,
         f"MOVIELENS_SPARK_DIR={odd}",
         "DBT_TARGET=thrift",
+        "METASTORE=postgres",
         data_dir,
         "--vars",
         "{top_n: 5, movielens_note: 'a b'}",

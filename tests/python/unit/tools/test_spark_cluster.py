@@ -13,6 +13,8 @@ from helpers import descendants
 
 from ml import PROJECT_DIR
 
+# the services after the metastore's database (tools/test_metastore.py starts that one)
+SPARK_SERVICES = ("master", "worker", "thrift")
 PORTS = {
     "SPARK_MASTER_PORT": "17077",
     "SPARK_MASTER_WEBUI_PORT": "18080",
@@ -23,14 +25,17 @@ PORTS = {
 
 @pytest.fixture
 def scratch_cluster(tmp_path):
+    from ml.tools.metastore import Metastore
     from ml.tools.spark_cluster import Cluster
 
+    metastore = Metastore(tmp_path / "services" / "metastore", free_port(), "db", "role", Path("driver.jar"))
     return Cluster(
         master_port=free_port(),
         master_webui_port=free_port(),
         worker_webui_port=free_port(),
         thrift_port=free_port(),
         services_dir=tmp_path / "services",
+        metastore=metastore,
     )
 
 
@@ -98,7 +103,7 @@ def test_taken_port_stops_cluster_up_naming_it(scratch_cluster):
         holder.bind(("127.0.0.1", scratch_cluster.master_port))
         holder.listen()
         with pytest.raises(UserError, match=f"port {scratch_cluster.master_port} on 127.0.0.1 is taken"):
-            up(scratch_cluster, echo=lambda line: None)
+            up(scratch_cluster, echo=lambda line: None, services=SPARK_SERVICES)
     assert not list(scratch_cluster.services_dir.glob("*.pid"))
 
 
@@ -109,8 +114,8 @@ def test_service_that_exits_fails_with_its_log_tail(scratch_cluster, monkeypatch
     failing = {"master": ["sh", "-c", "echo 'bind failed: the reason'; exit 3"], "worker": [], "thrift": []}
     monkeypatch.setattr(cluster, "commands", lambda _: failing)
     with pytest.raises(UserError, match=r"master exited while starting(?s:.)*bind failed: the reason"):
-        cluster.up(scratch_cluster, echo=lambda line: None)
-    assert cluster.status(scratch_cluster) == {"master": None, "worker": None, "thrift": None}
+        cluster.up(scratch_cluster, echo=lambda line: None, services=SPARK_SERVICES)
+    assert cluster.status(scratch_cluster) == dict.fromkeys(("metastore", *SPARK_SERVICES))
 
 
 def test_down_stops_the_whole_process_group(scratch_cluster):

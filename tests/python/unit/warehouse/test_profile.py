@@ -43,3 +43,28 @@ def test_data_dir_default_is_dbts_var(monkeypatch, tmp_path):
     monkeypatch.setenv("MOVIELENS_DIR", str(tmp_path))
     assert data_dir() == tmp_path
     assert project_var("rating_cap") == 125
+
+
+def test_a_refused_metastore_connection_is_explained_naming_its_address(monkeypatch, tmp_path):
+    from ml.warehouse.session import METASTORE_LOST_WORDS, metastore_lost
+
+    monkeypatch.setenv("METASTORE", "postgres")
+    monkeypatch.setenv("METASTORE_PORT", "15999")
+    monkeypatch.setenv("MOVIELENS_SPARK_DIR", str(tmp_path))
+    pool = RuntimeError(f"Unable to fetch table t. HikariPool-1 - {METASTORE_LOST_WORDS[1]} after 2000ms.")
+    assert metastore_lost(pool) is not None
+    error = RuntimeError(f"Connection to 127.0.0.1:15999 refused. {METASTORE_LOST_WORDS[0]} TCP/IP")
+    explained = str(metastore_lost(error))
+    assert "PostgreSQL database at 127.0.0.1:15999 does not answer" in explained
+    assert f"{tmp_path}/services/metastore.log" in explained and "`make cluster-up`" in explained
+    assert metastore_lost(RuntimeError("Unable to fetch table t. Table or view not found")) is None
+
+
+def test_the_failure_screen_knows_the_drivers_words_too():
+    import re
+
+    from ml.warehouse.session import METASTORE_LOST_WORDS
+
+    macro = (PROJECT_DIR / "macros" / "explain_failed_run.sql").read_text()
+    words = re.search(r"set lost_words = \[([^\]]*)\]", macro).group(1)
+    assert tuple(re.findall(r"'([^']*)'", words)) == METASTORE_LOST_WORDS

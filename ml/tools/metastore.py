@@ -36,6 +36,7 @@ from ml.warehouse.session import METASTORE_URL_KEY
 
 HOST = "127.0.0.1"
 ROLE_KEY = "spark.hadoop.javax.jdo.option.ConnectionUserName"
+DRIVER_KEY = "spark.hadoop.javax.jdo.option.ConnectionDriverName"
 CLASSPATH_KEY = "spark.driver.extraClassPath"
 PASSWORD_PROPERTY = "javax.jdo.option.ConnectionPassword"
 INSTALL_HINT = "`make metastore` installs them (as root: apt-get install postgresql libpostgresql-jdbc-java)"
@@ -215,7 +216,7 @@ def make_schema(metastore: Metastore, conf: dict[str, str], java: str, spark_jar
         (work / "package.jdo").write_bytes(jar.read("package.jdo"))
     properties = {
         "javax.jdo.option.ConnectionURL": conf[METASTORE_URL_KEY],
-        "javax.jdo.option.ConnectionDriverName": "org.postgresql.Driver",
+        "javax.jdo.option.ConnectionDriverName": conf[DRIVER_KEY],
         "javax.jdo.option.ConnectionUserName": metastore.role,
         PASSWORD_PROPERTY: password(metastore),
         "datanucleus.schema.autoCreateAll": "true",

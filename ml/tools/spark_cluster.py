@@ -105,13 +105,14 @@ def from_environment() -> Cluster:
             f"the thrift target points at {thrift['host']}; the local cluster serves {HOST} only "
             "(unset SPARK_THRIFT_HOST)"
         )
+    services_dir = state_dir() / "services"
     return Cluster(
         master_port=port("SPARK_MASTER_PORT"),
         master_webui_port=port("SPARK_MASTER_WEBUI_PORT"),
         worker_webui_port=port("SPARK_WORKER_WEBUI_PORT"),
         thrift_port=int(thrift["port"]),
-        services_dir=state_dir() / "services",
-        metastore=metastore.from_conf(conf, state_dir() / "services" / "metastore"),
+        services_dir=services_dir,
+        metastore=metastore.from_conf(conf, services_dir / "metastore"),
     )
 
 

@@ -122,15 +122,16 @@ def get_spark(
     applies to it too (build_session).
     """
     target = target or default_target()
+    shared = shared_metastore(target)
     if metastore:
         from ml.warehouse.lock import acquire, lock_file_for
 
-        lock_file = lock_file_for(shared_metastore(target), writes)
+        lock_file = lock_file_for(shared, writes)
         if lock_file:
             acquire(state_dir(), lock_file=lock_file)
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
-    conf[WRITES_CONF] = str(writes or not shared_metastore(target)).lower()
+    conf[WRITES_CONF] = str(writes or not shared).lower()
     conf["spark.sql.catalogImplementation"] = "hive" if metastore else "in-memory"
     if jvm_blas:
         conf["spark.driver.extraJavaOptions"] += f" {JVM_BLAS_OPTIONS}"

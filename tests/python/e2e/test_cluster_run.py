@@ -104,13 +104,13 @@ def server_query(sql: str) -> list[tuple]:
         connection.close()
 
 
-def table_location(name: str) -> str:
-    rows = server_query(f"describe table extended movielens.{name}")
-    return hadoop_path(next(str(row[1]) for row in rows if row[0] == "Location"))
-
-
-def server_tables() -> set[str]:
-    return {row[1] for row in server_query("show tables in movielens")}
+def table_locations() -> dict[str, str]:
+    """Each table's folder (the views have none), from one query through the Thrift Server."""
+    rows = server_query("show table extended in movielens like '*'")
+    folders = {
+        name: re.search(r"^Location: (.*)$", information, re.MULTILINE) for _, name, _, information in rows
+    }
+    return {name: hadoop_path(folder[1]) for name, folder in folders.items() if folder}
 
 
 def listening_sockets() -> list[tuple[str, int, set[int]]]:
@@ -344,9 +344,9 @@ def kmeans_losing_the_metastore(spark) -> MetastoreLost:
 def table_rows(spark, names) -> dict[str, list[tuple]]:
     """Each table's rows, sorted, without its timings and run id, doubles to 9 decimals (a metric
     summed over other partitions may differ in its last bits)."""
-    rows = {}
+    rows, locations = {}, table_locations()
     for name in names:
-        frame = spark.read.parquet(table_location(name)).drop("fit_seconds", "run_id")
+        frame = spark.read.parquet(locations[name]).drop("fit_seconds", "run_id")
         rounded = [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in frame.collect()]
         rows[name] = sorted(rounded, key=repr)
     return rows
@@ -400,12 +400,7 @@ def cluster_run(tmp_path_factory, spark) -> Iterator[ClusterRun]:
         rerun = als_rerun_losing_an_executor(tmp_path_factory.mktemp("docs"))
         als_after = table_rows(spark, ALS.writes)
         metastore_lost = kmeans_losing_the_metastore(spark)
-        tables = server_tables()
-        locations = {
-            name: table_location(name)
-            for name in dbt_tables() + list(KMEANS.writes) + list(ALS.writes)
-            if name in tables
-        }
+        locations = table_locations()
         yield ClusterRun(
             pipeline.returncode,
             output,

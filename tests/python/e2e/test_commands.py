@@ -1,11 +1,18 @@
 """On a fresh warehouse, each command run too early says in one line what to run first: an ml
-command before the marts exist, `dbt run` before `dbt seed`, `dbt test` before `dbt run`."""
+command before the marts exist, `dbt run` before `dbt seed`, `dbt test` before `dbt run`.
+
+Marked after_pipeline: make test runs it beside the unit and integration tests, so that its two
+pytest runs end about together."""
 
 import os
 import subprocess
 import sys
 
+import pytest
+
 from ml import PROJECT_DIR
+
+pytestmark = pytest.mark.after_pipeline
 
 
 def test_ml_before_the_marts_exist_says_to_build_them(tmp_path):

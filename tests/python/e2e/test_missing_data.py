@@ -1,7 +1,10 @@
 """A data folder without ratings.csv (or with an empty file) stops the run with a message naming
 the file and the variable to set: in `python -m ml check` (what `make run` calls first) and in
 dbt itself (the on-run-start check); so does one whose path holds a character Spark cannot read
-it by."""
+it by.
+
+Marked after_pipeline: make test runs it beside the unit and integration tests, so that its two
+pytest runs end about together."""
 
 import subprocess
 import sys
@@ -11,6 +14,8 @@ import pytest
 from helpers import SMALL_DATA
 
 from ml import PROJECT_DIR
+
+pytestmark = pytest.mark.after_pipeline
 
 
 @pytest.fixture

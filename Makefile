@@ -34,7 +34,11 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export SPARK_LOCAL_IP := 127.0.0.1
 export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 # Warehouse + metastore of `make run` and of `make test`: separate, so tests never touch yours.
-RUN_SPARK_DIR := $(CURDIR)/.spark/local
+# make run's Derby and PostgreSQL metastores (METASTORE=postgres) have a folder each: neither
+# knows the other's tables, and Spark makes no table where another metastore's table folder is.
+DERBY_RUN_SPARK_DIR := $(CURDIR)/.spark/local
+POSTGRES_RUN_SPARK_DIR := $(CURDIR)/.spark/local-postgres
+RUN_SPARK_DIR := $(if $(filter postgres,$(METASTORE)),$(POSTGRES_RUN_SPARK_DIR),$(DERBY_RUN_SPARK_DIR))
 TEST_SPARK_DIR := $(CURDIR)/.spark/test
 # The HTML report of `make run` (reports/index.html) and of `make test` (beside it, never over it).
 REPORT_DIR ?= reports
@@ -163,11 +167,13 @@ metastore: ## PostgreSQL and its JDBC driver for the shared metastore (Debian pa
 		$(call apt_install,postgresql libpostgresql-jdbc-java) && echo "ok: installed postgresql libpostgresql-jdbc-java"; \
 	else echo "error: the shared metastore needs PostgreSQL; as root: apt-get install postgresql libpostgresql-jdbc-java" >&2; exit 1; fi
 
+METASTORE_ENV := MOVIELENS_SPARK_DIR=$(call shq,$(POSTGRES_RUN_SPARK_DIR)) METASTORE=postgres
+
 metastore-up: venv metastore ## start the metastore's PostgreSQL database of make run (METASTORE=postgres)
-	$(RUN_ENV) METASTORE=postgres $(BIN)/python -m ml cluster up --metastore-only
+	$(METASTORE_ENV) $(BIN)/python -m ml cluster up --metastore-only
 
 metastore-down: venv ## stop the metastore's PostgreSQL database of make run
-	$(RUN_ENV) METASTORE=postgres $(BIN)/python -m ml cluster down --metastore-only
+	$(METASTORE_ENV) $(BIN)/python -m ml cluster down --metastore-only
 
 chromium: ## headless Chromium for the browser test, if missing (apt-get, as root)
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then echo "ok: $$(command -v chromium || command -v chromium-browser)"; \

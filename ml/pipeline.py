@@ -23,7 +23,6 @@ from pathlib import Path
 
 from ml import PROJECT_DIR, UserError
 from ml.progress import clock
-from ml.warehouse.lock import acquire, lock_file_for
 
 STEPS = ("check", "dbt_build", "kmeans", "als", "dbt_test_ml", "report", "summary")
 # the dbt build's run_results.json, kept beside the warehouse for the report's run facts: the
@@ -109,19 +108,14 @@ def run_step(step: Step) -> None:
         raise UserError(f"pipeline step {step.name} failed (exit {code}); the steps after it did not run")
 
 
-def hold_warehouse(state: Path) -> None:
-    """Take the warehouse's lock for all the steps, so that no other run gets in between two of
-    them; the steps go on under it (ml.warehouse.lock). On a shared metastore, the lock of the
-    runs that write."""
-    from ml.warehouse.session import default_target, shared_metastore  # reads YAML: only when a run starts
-
-    acquire(state, lock_file=lock_file_for(shared_metastore(default_target())))
-
-
 def run(chosen: Sequence[Step], state: Path, execute: Callable[[Step], None] = run_step) -> dict[str, float]:
     """`execute` each step in order under the warehouse's lock, keeping the dbt build's results;
     the seconds each took."""
-    hold_warehouse(state)
+    from ml.warehouse.session import default_target, hold_warehouse  # reads YAML: only when a run starts
+
+    # the warehouse's lock for all the steps, so that no other run gets in between two of them;
+    # the steps go on under it (ml.warehouse.lock)
+    hold_warehouse(default_target(), state=state)
     seconds = {}
     for step in chosen:
         started = time.monotonic()

@@ -141,13 +141,12 @@ def run_cluster(args: argparse.Namespace) -> None:
 def run_hold(args: argparse.Namespace) -> int:
     import subprocess
 
-    from ml.warehouse.lock import acquire, lock_file_for
-    from ml.warehouse.session import default_target, shared_metastore, state_dir
+    from ml.warehouse.session import default_target, hold_warehouse
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
     if not command:
         raise UserError("hold needs a command: python -m ml hold -- make run-steps")
-    acquire(state_dir(), lock_file=lock_file_for(shared_metastore(default_target())))
+    hold_warehouse(default_target())
     return subprocess.call(command)
 
 

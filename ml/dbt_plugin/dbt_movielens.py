@@ -87,15 +87,12 @@ class MovielensLock(dbtPlugin):
         if getattr(flags, "WHICH", None) in OFFLINE_COMMANDS:
             return
         print_failure_screen_last()
-        from ml.warehouse.lock import acquire, lock_file_for
-        from ml.warehouse.session import default_target, is_thrift, shared_metastore, state_dir
+        from ml.warehouse.session import default_target, hold_warehouse, is_thrift
 
         target = getattr(flags, "TARGET", None) or default_target()
         if is_thrift(target):
             tolerate_missing_llap_on_close()
-        lock_file = lock_file_for(shared_metastore(target), writes=flags.WHICH not in READ_COMMANDS)
-        if lock_file:
-            acquire(state_dir(), lock_file=lock_file)
+        hold_warehouse(target, writes=flags.WHICH not in READ_COMMANDS)
 
 
 plugins = [MovielensLock]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml import PROJECT_DIR, UserError
 from ml.paths import check_path
+from ml.warehouse.lock import acquire, lock_file_for
 from ml.warehouse.project import load_rendered_yaml
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ METASTORE_LOST_WORDS = (
     "Check that the hostname and port are correct and that the postmaster is accepting",
     "Connection is not available, request timed out",
 )
+# what each metastore keeps in the state folder: Derby its database (the profile's databaseName),
+# PostgreSQL's the database cluster of ml.tools.metastore. Neither knows the other's tables, and
+# Spark will not make a table anew where another one's folder is, so a folder keeps one of them
+DERBY_DIR = "metastore_db"
+POSTGRES_DIR = Path("services", "metastore")
 # "false" in a session that reads a shared metastore beside the runs that write it: it leaves what
 # a killed write left to them (warehouse.tables), as one may be writing that table now
 WRITES_CONF = "spark.movielens.writes"
@@ -61,6 +67,36 @@ def shared_metastore(target: str) -> bool:
     """Whether the processes on `target`'s tables share a metastore that admits them all at once:
     PostgreSQL's, which the Thrift Server's target always has (tools.spark_cluster), not Derby's."""
     return is_thrift(target) or is_postgres(spark_conf())
+
+
+def check_metastore_of(state: Path, shared: bool) -> None:
+    """UserError when the tables of the state folder `state` are in the other metastore than the
+    one the settings name (`shared`: PostgreSQL's): opened with this one, they would clash."""
+    derby_dir, postgres_dir = state / DERBY_DIR, state / POSTGRES_DIR
+    if shared and derby_dir.is_dir():
+        raise UserError(
+            f"{state} keeps its tables in a Derby metastore ({derby_dir}), which the PostgreSQL "
+            "metastore (METASTORE=postgres) does not know. Give that one a folder of its own "
+            "(MOVIELENS_SPARK_DIR; make run METASTORE=postgres gives it one), or unset METASTORE"
+        )
+    if not shared and postgres_dir.is_dir() and not derby_dir.exists():
+        raise UserError(
+            f"{state} keeps its tables in a PostgreSQL metastore ({postgres_dir}): set "
+            "METASTORE=postgres to open them, or give the Derby metastore a folder of its own "
+            "(MOVIELENS_SPARK_DIR)"
+        )
+
+
+def hold_warehouse(target: str, writes: bool = True, state: Path | None = None) -> None:
+    """What a process does before it opens the metastore of `target`'s tables: check that the
+    state folder's tables are in that metastore, then take the lock of a process that `writes`
+    (or only reads) on it (warehouse.lock), for its whole life."""
+    state = state or state_dir()
+    shared = shared_metastore(target)
+    check_metastore_of(state, shared)
+    lock_file = lock_file_for(shared, writes)
+    if lock_file:
+        acquire(state, lock_file=lock_file)
 
 
 def metastore_lost(error: BaseException) -> UserError | None:
@@ -124,11 +160,7 @@ def get_spark(
     target = target or default_target()
     shared = shared_metastore(target)
     if metastore:
-        from ml.warehouse.lock import acquire, lock_file_for
-
-        lock_file = lock_file_for(shared, writes)
-        if lock_file:
-            acquire(state_dir(), lock_file=lock_file)
+        hold_warehouse(target, writes)
     conf = spark_conf(master)
     conf["spark.app.name"] = app_name
     conf[WRITES_CONF] = str(writes or not shared).lower()

@@ -68,3 +68,26 @@ def test_the_failure_screen_knows_the_drivers_words_too():
     macro = (PROJECT_DIR / "macros" / "explain_failed_run.sql").read_text()
     words = re.search(r"set lost_words = \[([^\]]*)\]", macro).group(1)
     assert tuple(re.findall(r"'([^']*)'", words)) == METASTORE_LOST_WORDS
+
+
+def test_a_folder_keeps_the_metastore_its_tables_are_in(monkeypatch, tmp_path):
+    """Derby's tables are not opened with PostgreSQL's metastore, nor the other way round: Spark
+    would refuse to make their tables anew over the folders of the other's."""
+    from ml.warehouse.lock import LOCK_FILE
+    from ml.warehouse.session import DERBY_DIR, POSTGRES_DIR, hold_warehouse
+
+    derby_folder, postgres_folder = tmp_path / "derby", tmp_path / "postgres"
+    (derby_folder / DERBY_DIR).mkdir(parents=True)
+    (postgres_folder / POSTGRES_DIR).mkdir(parents=True)
+    monkeypatch.setenv("METASTORE", "postgres")
+    with pytest.raises(UserError, match=f"{derby_folder} keeps its tables in a Derby metastore"):
+        hold_warehouse("local", writes=False, state=derby_folder)
+    hold_warehouse("local", writes=False, state=postgres_folder)
+    monkeypatch.delenv("METASTORE")
+    with pytest.raises(UserError, match="in a PostgreSQL metastore .*: set METASTORE=postgres"):
+        hold_warehouse("local", state=postgres_folder)
+    hold_warehouse("local", state=derby_folder)
+    assert (derby_folder / LOCK_FILE).exists()
+    new_folder = tmp_path / "new"
+    hold_warehouse("local", state=new_folder)
+    assert (new_folder / LOCK_FILE).exists()

@@ -73,6 +73,8 @@ def test_the_failure_screen_knows_the_drivers_words_too():
 def test_a_folder_keeps_the_metastore_its_tables_are_in(monkeypatch, tmp_path):
     """Derby's tables are not opened with PostgreSQL's metastore, nor the other way round: Spark
     would refuse to make their tables anew over the folders of the other's."""
+    import re
+
     from ml.warehouse.lock import LOCK_FILE
     from ml.warehouse.session import DERBY_DIR, POSTGRES_DIR, hold_warehouse
 
@@ -80,11 +82,11 @@ def test_a_folder_keeps_the_metastore_its_tables_are_in(monkeypatch, tmp_path):
     (derby_folder / DERBY_DIR).mkdir(parents=True)
     (postgres_folder / POSTGRES_DIR).mkdir(parents=True)
     monkeypatch.setenv("METASTORE", "postgres")
-    with pytest.raises(UserError, match=f"{derby_folder} keeps its tables in a Derby metastore"):
+    with pytest.raises(UserError, match=re.escape(f"{derby_folder} keeps its tables in a Derby metastore")):
         hold_warehouse("local", writes=False, state=derby_folder)
     hold_warehouse("local", writes=False, state=postgres_folder)
     monkeypatch.delenv("METASTORE")
-    with pytest.raises(UserError, match="in a PostgreSQL metastore .*: set METASTORE=postgres"):
+    with pytest.raises(UserError, match=r"in a PostgreSQL metastore \(.*\): set METASTORE=postgres"):
         hold_warehouse("local", state=postgres_folder)
     hold_warehouse("local", state=derby_folder)
     assert (derby_folder / LOCK_FILE).exists()

@@ -32,7 +32,7 @@ from ml import PROJECT_DIR, UserError
 from ml.tools import metastore
 from ml.tools.java import java_executable
 from ml.tools.pid_files import live_pid, write_pid_file
-from ml.warehouse.session import is_postgres, spark_conf, state_dir, target_output
+from ml.warehouse.session import POSTGRES_DIR, SERVICES_DIR, is_postgres, spark_conf, state_dir, target_output
 
 HOST = "127.0.0.1"
 SERVICES = ("metastore", "master", "worker", "thrift")
@@ -105,14 +105,14 @@ def from_environment() -> Cluster:
             f"the thrift target points at {thrift['host']}; the local cluster serves {HOST} only "
             "(unset SPARK_THRIFT_HOST)"
         )
-    services_dir = state_dir() / "services"
+    state = state_dir()
     return Cluster(
         master_port=port("SPARK_MASTER_PORT"),
         master_webui_port=port("SPARK_MASTER_WEBUI_PORT"),
         worker_webui_port=port("SPARK_WORKER_WEBUI_PORT"),
         thrift_port=int(thrift["port"]),
-        services_dir=services_dir,
-        metastore=metastore.from_conf(conf, services_dir / "metastore"),
+        services_dir=state / SERVICES_DIR,
+        metastore=metastore.from_conf(conf, state / POSTGRES_DIR),
     )
 
 

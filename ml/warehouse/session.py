@@ -35,7 +35,9 @@ METASTORE_LOST_WORDS = (
 # PostgreSQL's the database cluster of ml.tools.metastore. Neither knows the other's tables, and
 # Spark will not make a table anew where another one's folder is, so a folder keeps one of them
 DERBY_DIR = "metastore_db"
-POSTGRES_DIR = Path("services", "metastore")
+# the local cluster's services (ml.tools.spark_cluster) keep their files here, the database first
+SERVICES_DIR = "services"
+POSTGRES_DIR = Path(SERVICES_DIR, "metastore")
 # "false" in a session that reads a shared metastore beside the runs that write it: it leaves what
 # a killed write left to them (warehouse.tables), as one may be writing that table now
 WRITES_CONF = "spark.movielens.writes"
@@ -108,7 +110,7 @@ def metastore_lost(error: BaseException) -> UserError | None:
     address = urlsplit(spark_conf()[METASTORE_URL_KEY].removeprefix("jdbc:")).netloc
     return UserError(
         f"the metastore's PostgreSQL database at {address} does not answer (its log: "
-        f"{state_dir()}/services/metastore.log). Start it with `make cluster-up` (`make metastore-up` "
+        f"{state_dir() / SERVICES_DIR}/metastore.log). Start it with `make cluster-up` (`make metastore-up` "
         "for a local run), then run this again: the tables built before are intact"
     )
 

@@ -14,7 +14,7 @@ from ml.recommenders.baselines import BiasModel
 from ml.recommenders.evaluation import rating_errors
 from ml.recommenders.factors import Fitted, estimator, predict_ratings, with_offsets
 from ml.recommenders.sampling import SearchParts, describe
-from ml.recommenders.search import most_fits, search
+from ml.recommenders.search import MIN_GAIN, adds_nothing, most_fits, search
 from ml.settings import AlsSettings, RankingSettings
 from ml.warehouse import artifacts
 
@@ -79,6 +79,7 @@ def search_rating_configs(
     (BENCHMARKS.md). With `bias` (fitted on the fit part), bias-aware ALS: the factors fit the
     residuals, a prediction is the biases plus their product."""
     fit_part = parts.fit if bias is None else residuals(parts.fit, bias).cache()
+    baseline = None if bias is None else biases_alone_rmse(parts, bias)
     points: list[TuningPoint] = []
     best: dict[str, ALSModel] = {}
 
@@ -94,10 +95,36 @@ def search_rating_configs(
             )
         return point.validation_rmse
 
-    search(settings.search.kind, settings.grid(), evaluate)
+    search(settings.search.kind, settings.grid(), evaluate, baseline)
     if bias is not None:
         fit_part.unpersist()
+    _say_if_factors_add_nothing(points, settings, baseline)
     return points, best["model"]
+
+
+def biases_alone_rmse(parts: SearchParts, bias: BiasModel) -> float:
+    """The validation RMSE of the biases alone, on the pairs a factor model scores (user and movie
+    in the fit part; the others it drops): what bias-aware ALS's factors must improve on."""
+    scored = parts.validation.join(parts.fit.select("user_id").distinct(), "user_id").join(
+        parts.fit.select("movie_id").distinct(), "movie_id"
+    )
+    rmse = rating_errors(bias.predict(scored))["rmse"]
+    print(f"{LABELS['bias_als']}: the biases alone score validation RMSE {rmse:.4f}")
+    return rmse
+
+
+def _say_if_factors_add_nothing(
+    points: list[TuningPoint], settings: AlsSettings, baseline: float | None
+) -> None:
+    """One line when the staged search fitted no larger rank because its factors add nothing."""
+    best = best_rating_config(points)
+    has_rank_stage = settings.search.kind == "staged" and len(settings.ranks) > 1
+    if has_rank_stage and adds_nothing(best.validation_rmse, baseline):
+        print(
+            f"{LABELS['bias_als']}: its best config at rank {best.rank} (regParam {best.reg_param}) scores "
+            f"validation RMSE {best.validation_rmse:.5f}, within {MIN_GAIN} of the biases' alone "
+            f"({baseline:.5f}): its factors add nothing there, so no larger rank was fitted"
+        )
 
 
 def _fit_and_score(

@@ -14,7 +14,7 @@ from ml.recommenders.baselines import BiasModel
 from ml.recommenders.evaluation import rating_errors
 from ml.recommenders.factors import Fitted, estimator, predict_ratings, with_offsets
 from ml.recommenders.sampling import SearchParts, describe
-from ml.recommenders.search import MIN_GAIN, adds_nothing, most_fits, search
+from ml.recommenders.search import BASELINE_TOLERANCE, adds_nothing, most_fits, search
 from ml.settings import AlsSettings, RankingSettings
 from ml.warehouse import artifacts
 
@@ -122,7 +122,7 @@ def _say_if_factors_add_nothing(
     if has_rank_stage and adds_nothing(best.validation_rmse, baseline):
         print(
             f"{LABELS['bias_als']}: its best config at rank {best.rank} (regParam {best.reg_param}) scores "
-            f"validation RMSE {best.validation_rmse:.5f}, within {MIN_GAIN} of the biases' alone "
+            f"validation RMSE {best.validation_rmse:.5f}, within {BASELINE_TOLERANCE} of the biases alone "
             f"({baseline:.5f}): its factors add nothing there, so no larger rank was fitted"
         )
 

@@ -11,11 +11,11 @@ its loss (lower is better).
   then the neighbours of the best others (one step along each axis) at the chosen rank, as a
   larger rank may want more regularisation. With a `baseline` (the loss of the same model
   without factors: bias-aware ALS's biases alone), no larger rank is fitted when the best config
-  at the smallest rank scores within MIN_GAIN of it: its factors are shrunk to nothing at that
-  regularisation, and a larger rank only adds components that explain less (at scale 1.0 of the
-  synthetic data bias-aware ALS scored the same to 4 decimals at ranks 50, 75 and 100). Factors
-  that do worse than the baseline are fitting noise, which a larger rank may fit better: those
-  go on as ever.
+  at the smallest rank scores within BASELINE_TOLERANCE of it: its factors are shrunk to nothing
+  at that regularisation, and a larger rank only adds components that explain less (at scale
+  1.0 of the synthetic data bias-aware ALS scored the same to 4 decimals at ranks 50, 75 and
+  100). Factors that do worse than the baseline are fitting noise, which a larger rank may fit
+  better: those go on as ever.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ Config = tuple
 # a plateau (ml-latest-small, rating_cap null: the study's ALS scores 0.8570 at ranks 75 and 100,
 # 0.8556 at 125)
 RANK_PATIENCE = 2
-# how near the baseline's loss (an RMSE) the best config at the smallest rank must be for its
-# factors to count as adding nothing
-MIN_GAIN = 1e-4
+# how near the baseline's loss (an RMSE) the best config at the smallest rank must score, either
+# side, for its factors to count as adding nothing
+BASELINE_TOLERANCE = 1e-4
 
 
 def search(
@@ -82,8 +82,8 @@ def staged_search(
 
 
 def adds_nothing(loss: float, baseline: float | None) -> bool:
-    """Whether a config of `loss` scores within MIN_GAIN of the model without factors."""
-    return baseline is not None and abs(loss - baseline) < MIN_GAIN
+    """Whether a config of `loss` scores within BASELINE_TOLERANCE of the model without factors."""
+    return baseline is not None and abs(loss - baseline) < BASELINE_TOLERANCE
 
 
 def neighbours(config: Config, values: list[list]) -> list[Config]:

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from ml.recommenders.rating_models import TuningPoint, best_rating_config
-from ml.recommenders.search import MIN_GAIN, most_fits, neighbours, search, staged_search
+from ml.recommenders.search import BASELINE_TOLERANCE, most_fits, neighbours, search, staged_search
 
 RANKS, REGS = (50, 75, 100, 125), (0.1, 0.2, 0.3, 0.4)
 GRID = list(itertools.product(RANKS, REGS))
@@ -76,11 +76,12 @@ def test_the_staged_search_finds_a_stronger_regularisation_at_a_larger_rank():
 def test_the_staged_search_fits_no_larger_rank_when_the_factors_score_as_the_baseline():
     losses = bowl(100, 0.3)
     smallest_rank_best = losses[(50, 0.3)]
-    for near in (MIN_GAIN / 2, -MIN_GAIN / 2):
+    for near in (BASELINE_TOLERANCE / 2, -BASELINE_TOLERANCE / 2):
         calls, evaluate = recording(losses)
         staged_search(GRID, evaluate, baseline=smallest_rank_best + near)
         assert calls == [(50, reg) for reg in REGS]
-    for far in (2 * MIN_GAIN, -2 * MIN_GAIN):  # a gain, or factors fitting noise: ranks as ever
+    # a gain, or factors fitting noise: the ranks as ever
+    for far in (2 * BASELINE_TOLERANCE, -2 * BASELINE_TOLERANCE):
         calls, evaluate = recording(losses)
         staged_search(GRID, evaluate, baseline=smallest_rank_best + far)
         assert calls[4:7] == [(75, 0.3), (100, 0.3), (125, 0.3)]

@@ -31,6 +31,14 @@ def clip_rating(column: Column | str) -> Column:
     return F.least(F.greatest(column, F.lit(RATING_MIN)), F.lit(RATING_MAX))
 
 
+def scorable_pairs(pairs: DataFrame, ratings: DataFrame) -> DataFrame:
+    """The rows of `pairs` whose user and movie both have ratings in `ratings`: those a factor
+    model fitted on `ratings` scores (it has no factors for the others and drops them;
+    coldStartStrategy="drop")."""
+    users, movies = ratings.select("user_id").distinct(), ratings.select("movie_id").distinct()
+    return pairs.join(users, "user_id").join(movies, "movie_id")
+
+
 def rating_errors(predictions: DataFrame, label: str = "rating", prediction: str = "prediction") -> dict:
     """{'rmse', 'mae', 'rated_pairs'} of the clipped predictions; rows without a prediction are an
     error here (the caller decides which pairs a model is scored on)."""

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from ml.progress import Progress
 from ml.recommenders.baselines import BiasModel
-from ml.recommenders.evaluation import rating_errors
+from ml.recommenders.evaluation import rating_errors, scorable_pairs
 from ml.recommenders.factors import Fitted, estimator, predict_ratings, with_offsets
 from ml.recommenders.sampling import SearchParts, describe
-from ml.recommenders.search import BASELINE_TOLERANCE, adds_nothing, most_fits, search
+from ml.recommenders.search import BASELINE_TOLERANCE, adds_nothing, most_fits, search, uses_baseline
 from ml.settings import AlsSettings, RankingSettings
 from ml.warehouse import artifacts
 
@@ -79,7 +79,8 @@ def search_rating_configs(
     (BENCHMARKS.md). With `bias` (fitted on the fit part), bias-aware ALS: the factors fit the
     residuals, a prediction is the biases plus their product."""
     fit_part = parts.fit if bias is None else residuals(parts.fit, bias).cache()
-    baseline = None if bias is None else biases_alone_rmse(parts, bias)
+    wants_baseline = bias is not None and uses_baseline(settings.search.kind)
+    baseline = biases_alone_rmse(parts, bias) if wants_baseline else None
     points: list[TuningPoint] = []
     best: dict[str, ALSModel] = {}
 
@@ -105,10 +106,7 @@ def search_rating_configs(
 def biases_alone_rmse(parts: SearchParts, bias: BiasModel) -> float:
     """The validation RMSE of the biases alone, on the pairs a factor model scores (user and movie
     in the fit part; the others it drops): what bias-aware ALS's factors must improve on."""
-    scored = parts.validation.join(parts.fit.select("user_id").distinct(), "user_id").join(
-        parts.fit.select("movie_id").distinct(), "movie_id"
-    )
-    rmse = rating_errors(bias.predict(scored))["rmse"]
+    rmse = rating_errors(bias.predict(scorable_pairs(parts.validation, parts.fit)))["rmse"]
     print(f"{LABELS['bias_als']}: the biases alone score validation RMSE {rmse:.4f}")
     return rmse
 
@@ -116,10 +114,10 @@ def biases_alone_rmse(parts: SearchParts, bias: BiasModel) -> float:
 def _say_if_factors_add_nothing(
     points: list[TuningPoint], settings: AlsSettings, baseline: float | None
 ) -> None:
-    """One line when the staged search fitted no larger rank because its factors add nothing."""
+    """One line when the staged search fitted no larger rank because its factors add nothing (no
+    `baseline`: another search)."""
     best = best_rating_config(points)
-    has_rank_stage = settings.search.kind == "staged" and len(settings.ranks) > 1
-    if has_rank_stage and adds_nothing(best.validation_rmse, baseline):
+    if len(settings.ranks) > 1 and adds_nothing(best.validation_rmse, baseline):
         print(
             f"{LABELS['bias_als']}: its best config at rank {best.rank} (regParam {best.reg_param}) scores "
             f"validation RMSE {best.validation_rmse:.5f}, within {BASELINE_TOLERANCE} of the biases alone "

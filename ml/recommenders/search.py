@@ -81,6 +81,11 @@ def staged_search(
     return losses
 
 
+def uses_baseline(kind: str) -> bool:
+    """Whether the search `kind` asks for the loss without factors (the staged search's rank stage)."""
+    return kind == "staged"
+
+
 def adds_nothing(loss: float, baseline: float | None) -> bool:
     """Whether a config of `loss` scores within BASELINE_TOLERANCE of the model without factors."""
     return baseline is not None and abs(loss - baseline) < BASELINE_TOLERANCE

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml.holdout import VALIDATION_COLUMN, validation_parts
 from ml.recommenders.baselines import BiasModel, bias_model, popularity
-from ml.recommenders.evaluation import METRICS_SCHEMA, clip_rating, model_metrics_row
+from ml.recommenders.evaluation import METRICS_SCHEMA, clip_rating, model_metrics_row, scorable_pairs
 from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predict_ratings
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
@@ -126,11 +126,7 @@ def metrics_rows(
     """model_metrics: every model on the same test pairs, those whose user and movie are in train
     (ALS has no factors for the others and drops them; coldStartStrategy="drop")."""
     train_ratings = popularity(data.train).cache()  # the catalogue, and what popularity means
-    scorable = (
-        data.test.join(data.train.select("user_id").distinct(), "user_id")
-        .join(train_ratings.select("movie_id"), "movie_id")
-        .cache()
-    )
+    scorable = scorable_pairs(data.test, data.train).cache()
     predictions = {name: predict_ratings(fitted[name].scorer, scorable) for name in RATING_MODELS}
     predictions["bias_baseline"] = data.biases[0].predict(scorable)
     rows = [

@@ -6,7 +6,13 @@ import random
 import pytest
 from pyspark.mllib.evaluation import RankingMetrics
 
-from ml.recommenders.evaluation import coverage, mean_popularity, ranking_metrics, rating_errors
+from ml.recommenders.evaluation import (
+    coverage,
+    mean_popularity,
+    ranking_metrics,
+    rating_errors,
+    scorable_pairs,
+)
 
 
 def test_rating_errors_clip_predictions_to_the_scale(spark):
@@ -24,6 +30,15 @@ def test_a_missing_prediction_is_an_error_not_a_smaller_average(spark):
     predictions = spark.createDataFrame([(4.0, None), (1.0, 1.0)], "rating double, prediction double")
     with pytest.raises(ValueError, match="1 of 2"):
         rating_errors(predictions)
+
+
+def test_scorable_pairs_are_those_whose_user_and_movie_were_both_rated(spark):
+    ratings = spark.createDataFrame([(1, 10, 4.0), (2, 20, 3.0)], "user_id int, movie_id int, rating double")
+    pairs = spark.createDataFrame(
+        [(1, 20, 5.0), (2, 10, 1.0), (1, 30, 2.0), (3, 10, 2.5)], "user_id int, movie_id int, rating double"
+    )  # user 3 and movie 30 have no ratings
+    scorable = scorable_pairs(pairs, ratings).select("user_id", "movie_id", "rating")
+    assert sorted(scorable.collect()) == [(1, 20, 5.0), (2, 10, 1.0)]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,14 @@ import random
 import pytest
 
 from ml.recommenders.rating_models import TuningPoint, best_rating_config
-from ml.recommenders.search import BASELINE_TOLERANCE, most_fits, neighbours, search, staged_search
+from ml.recommenders.search import (
+    BASELINE_TOLERANCE,
+    most_fits,
+    neighbours,
+    search,
+    staged_search,
+    uses_baseline,
+)
 
 RANKS, REGS = (50, 75, 100, 125), (0.1, 0.2, 0.3, 0.4)
 GRID = list(itertools.product(RANKS, REGS))
@@ -86,6 +93,7 @@ def test_the_staged_search_fits_no_larger_rank_when_the_factors_score_as_the_bas
         staged_search(GRID, evaluate, baseline=smallest_rank_best + far)
         assert calls[4:7] == [(75, 0.3), (100, 0.3), (125, 0.3)]
     assert search("grid", GRID, evaluate, baseline=2.0).keys() == set(GRID)  # the grid fits all
+    assert uses_baseline("staged") and not uses_baseline("grid")  # so only the staged one asks for it
 
 
 def test_the_grid_fits_every_config_in_order():

@@ -84,13 +84,15 @@ PIPELINE_STATUS := $(TEST_RESULTS)/pipeline.status
 SCALE ?=
 SEED ?= 42
 BENCH_OUT ?= benchmarks
+# more options of `python -m ml bench`, e.g. BENCH_ARGS=--no-original (the pipeline alone)
+BENCH_ARGS ?=
 BENCH_SOURCE := $(if $(SCALE),--scale $(SCALE) --seed $(SEED),--data-dir $(call abs,$(or $(MOVIELENS_DIR),$(SMALL_DATA))))
 
 .PHONY: help venv java blas chromium metastore metastore-up metastore-down run ml report cluster-up cluster-run cluster-down test test-steps pytest bench lint format docs lock clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  variables: MOVIELENS_DIR (default ../data) DATASET=$(DATASET) VARS=$(VARS) DBT_ARGS=$(DBT_ARGS) ML_ARGS=$(ML_ARGS) SCALE=$(SCALE) SEED=$(SEED)"
+	@echo "  variables: MOVIELENS_DIR (default ../data) DATASET=$(DATASET) VARS=$(VARS) DBT_ARGS=$(DBT_ARGS) ML_ARGS=$(ML_ARGS) SCALE=$(SCALE) SEED=$(SEED) BENCH_ARGS=$(BENCH_ARGS)"
 
 java: ## check for Java 17+ (Spark 4 needs it)
 	@$(PYTHON) -m ml check --java-only
@@ -212,7 +214,7 @@ define pytest_runs
 endef
 
 bench: venv blas ## the whole pipeline timed per stage vs the original recipe (SCALE=1.0: ml-25m size)
-	$(BIN)/python -m ml bench $(BENCH_SOURCE) $(VARS_ARG) --out $(BENCH_OUT)
+	$(BIN)/python -m ml bench $(BENCH_SOURCE) $(VARS_ARG) --out $(BENCH_OUT) $(BENCH_ARGS)
 
 lint: $(VENV)/.installed ## ruff (Python) and sqlfluff (dbt SQL, sparksql dialect)
 	$(BIN)/ruff check ml tests

@@ -16,7 +16,7 @@ from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predi
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
 from ml.recommenders.sampling import SearchParts, search_parts
-from ml.recommenders.top_n import most_similar, top_unseen_by_score, top_unseen_lists
+from ml.recommenders.top_n import kept, most_similar, top_unseen_by_score, top_unseen_lists
 from ml.settings import RANKING, RATING_MODELS, AlsSettings, AlsStepSettings, ListSettings
 from ml.warehouse import catalog
 from ml.warehouse.tables import content_hash, frame_from_rows
@@ -109,21 +109,15 @@ def choose(fitted: dict[str, Fitted], settings: AlsStepSettings) -> tuple[str, s
 
 
 def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, DataFrame]:
-    """Every model's and baseline's top-N unseen movies for every train user, materialized once:
-    the metrics and the recommendation tables read each list several times."""
-    from pyspark import StorageLevel
-
+    """Every model's and baseline's top-N unseen movies for every train user, kept (top_n.kept): the
+    metrics and the recommendation tables read each list several times."""
     lists = {name: top_unseen_lists(fit.scorer, data.train, top_n, "user") for name, fit in fitted.items()}
     bias = data.biases[0]
     lists["bias_baseline"] = top_unseen_by_score(
         bias.movie_bias.withColumnRenamed("movie_bias", "score"), data.train, top_n
     )
     lists["most_popular"] = top_unseen_by_score(popularity(data.train), data.train, top_n)
-    # a list made on the driver keeps its rows in its lineage, and every task that reads it, even
-    # from a cache, carries them (45 MiB a task at scale 1.0, in every job of the metrics): a
-    # checkpoint on disk cuts that lineage, the cache keeps the lists compact (columnar) in memory
-    on_disk = StorageLevel.DISK_ONLY
-    return {name: frame.localCheckpoint(storageLevel=on_disk).cache() for name, frame in lists.items()}
+    return {name: kept(frame) for name, frame in lists.items()}
 
 
 def metrics_rows(

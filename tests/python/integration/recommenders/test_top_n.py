@@ -5,7 +5,7 @@ from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from ml.recommenders.factors import estimator
-from ml.recommenders.top_n import SIDES, top_unseen, top_unseen_lists
+from ml.recommenders.top_n import SIDES, kept, top_unseen, top_unseen_lists
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,17 @@ def test_lists_too_large_for_the_driver_are_made_in_spark(small_model, brute_for
     lists = top_unseen_lists(model, train, 5, "movie")  # first requests of n + 64 at most
     expected = {(*position, best[0]) for position, best in brute_force["movie"].items()}
     assert {(row.movie_id, row.rank, row.user_id) for row in lists.collect()} == expected
+
+
+def test_kept_lists_are_cut_from_the_rows_made_on_the_driver(small_model):
+    model, train = small_model
+
+    def lineage(frame):  # the RDDs its jobs run, as Spark prints them
+        return frame._jdf.queryExecution().toRdd().toDebugString()
+
+    # a cache alone still reads from the rows handed over by the driver: its tasks carry them
+    assert "ParallelCollectionRDD" in lineage(top_unseen_lists(model, train, 5, "user").cache())
+    lists = top_unseen_lists(model, train, 5, "user")
+    ours = kept(lists)
+    assert "ParallelCollectionRDD" not in lineage(ours)
+    assert sorted(ours.collect()) == sorted(lists.collect())

@@ -74,9 +74,10 @@ def test_kept_lists_are_cut_from_the_rows_made_on_the_driver(small_model):
     def lineage(frame):  # the RDDs its jobs run, as Spark prints them
         return frame._jdf.queryExecution().toRdd().toDebugString()
 
-    # a cache alone still reads from the rows handed over by the driver: its tasks carry them
-    assert "ParallelCollectionRDD" in lineage(top_unseen_lists(model, train, 5, "user").cache())
     lists = top_unseen_lists(model, train, 5, "user")
+    # a cache alone still reads from the rows handed over by the driver: its tasks carry them
+    assert "ParallelCollectionRDD" in lineage(lists.cache())
+    lists.unpersist()
     ours = kept(lists)
     assert "ParallelCollectionRDD" not in lineage(ours)
     assert sorted(ours.collect()) == sorted(lists.collect())

@@ -33,7 +33,7 @@ from ml.recommenders.rating_models import (
 )
 from ml.recommenders.sampling import SearchParts, describe
 from ml.recommenders.search import most_fits, search
-from ml.recommenders.top_n import local_top_unseen
+from ml.recommenders.top_n import SeenPairs, lists_frame, local_top_unseen
 from ml.settings import RankingSettings
 from ml.warehouse import artifacts
 
@@ -120,15 +120,10 @@ def ndcg_scorer(parts: SearchParts, settings: RankingSettings) -> Callable:
     spark = fit_part.sparkSession
     validation_users = validation_part.select("user_id").distinct()
     # the lists are needed for the validation users only; their fit ratings mark what they saw
-    seen_pairs = (
-        fit_part.join(F.broadcast(validation_users), "user_id").select("user_id", "movie_id").toPandas()
-    )
+    seen = SeenPairs(fit_part.join(F.broadcast(validation_users), "user_id"))
 
     def ndcg(users: Factors, movies: Factors) -> float:
-        lists = spark.createDataFrame(
-            local_top_unseen(users, movies, seen_pairs, settings.lists.top_n),
-            "user_id int, rank int, movie_id int, score double",
-        )
+        lists = lists_frame(spark, local_top_unseen(users, movies, seen, settings.lists.top_n))
         return ranking_metrics(lists, validation_part, settings.lists.top_n, settings.lists.relevant_rating)[
             "ndcg_at_k"
         ]

@@ -16,7 +16,7 @@ from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predi
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
 from ml.recommenders.sampling import SearchParts, search_parts
-from ml.recommenders.top_n import kept, most_similar, top_unseen_by_score, top_unseen_lists
+from ml.recommenders.top_n import SeenPairs, kept, most_similar, top_unseen_by_score, top_unseen_lists
 from ml.settings import RANKING, RATING_MODELS, AlsSettings, AlsStepSettings, ListSettings
 from ml.warehouse import catalog
 from ml.warehouse.tables import content_hash, frame_from_rows
@@ -38,11 +38,13 @@ SIMILAR_SCHEMA = "movie_id int, rank int, similar_movie_id int, similarity doubl
 
 @dataclass
 class Inputs:
-    """The step's data: train (its ratings, cached; `train_hash`: its content with the hold-out),
-    the searches' fit and validation ratings (sampling.search_parts), test, the movies, and the
-    biases fitted on train and on the fit part (`biases_hash`: the content of their marts)."""
+    """The step's data: train (its ratings, cached; `train_hash`: its content with the hold-out;
+    `seen`: its pairs, which the lists leave out), the searches' fit and validation ratings
+    (sampling.search_parts), test, the movies, and the biases fitted on train and on the fit part
+    (`biases_hash`: the content of their marts)."""
 
     train: DataFrame
+    seen: SeenPairs
     train_hash: str
     biases_hash: dict[str, str]  # the content of dbt's bias marts, in bias-aware models' fingerprints
     parts: SearchParts
@@ -64,6 +66,7 @@ def prepare(tables: dict[str, DataFrame], settings: AlsSettings, blocks: int) ->
     movie_biases, user_biases = tables["als_movie_biases"], tables["als_user_biases"]
     return Inputs(
         train=train,
+        seen=SeenPairs(train),
         # one hash of train for every model's fingerprint: each costs a pass over train
         train_hash=content_hash(tables["als_ratings_train"].select(*RATING_COLUMNS, VALIDATION_COLUMN)),
         biases_hash={name: content_hash(tables[name]) for name in ("als_movie_biases", "als_user_biases")},
@@ -111,12 +114,15 @@ def choose(fitted: dict[str, Fitted], settings: AlsStepSettings) -> tuple[str, s
 def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, DataFrame]:
     """Every model's and baseline's top-N unseen movies for every train user, kept (top_n.kept): the
     metrics and the recommendation tables read each list several times."""
-    lists = {name: top_unseen_lists(fit.scorer, data.train, top_n, "user") for name, fit in fitted.items()}
+    lists = {
+        name: top_unseen_lists(fit.scorer, data.train, top_n, "user", data.seen)
+        for name, fit in fitted.items()
+    }
     bias = data.biases[0]
     lists["bias_baseline"] = top_unseen_by_score(
-        bias.movie_bias.withColumnRenamed("movie_bias", "score"), data.train, top_n
+        bias.movie_bias.withColumnRenamed("movie_bias", "score"), data.train, top_n, data.seen
     )
-    lists["most_popular"] = top_unseen_by_score(popularity(data.train), data.train, top_n)
+    lists["most_popular"] = top_unseen_by_score(popularity(data.train), data.train, top_n, data.seen)
     return {name: kept(frame) for name, frame in lists.items()}
 
 
@@ -183,7 +189,9 @@ def recommendation_tables(
         predicted = predict_ratings(fitted[rating_model].scorer, pairs)
         return predicted.withColumn("predicted_rating", clip_rating("prediction")).drop("prediction")
 
-    audiences = top_unseen_lists(fitted[recommender].scorer, data.train, settings.lists.top_n, "movie")
+    audiences = top_unseen_lists(
+        fitted[recommender].scorer, data.train, settings.lists.top_n, "movie", data.seen
+    )
     similar = most_similar(movie_factors(fitted[recommender].model), settings.similar_movies)
     return {
         "user_recommendations": with_predicted_rating(user_lists)

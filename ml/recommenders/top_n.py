@@ -6,7 +6,6 @@ movies."""
 from __future__ import annotations
 
 from functools import reduce
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,7 +15,7 @@ from ml.recommenders.factors import Factors
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.ml.recommendation import ALSModel
-    from pyspark.sql import Column, DataFrame
+    from pyspark.sql import Column, DataFrame, SparkSession
 
 SIDES = {"user": ("user_id", "movie_id"), "movie": ("movie_id", "user_id")}
 # top_unseen's first request per id: n + its train ratings rounded up to a power of two, at most
@@ -128,14 +127,33 @@ def _complete(
     )
 
 
-def top_unseen_by_score(scores: DataFrame, train: DataFrame, n: int) -> DataFrame:
+def top_unseen_by_score(
+    scores: DataFrame, train: DataFrame, n: int, seen: SeenPairs | None = None
+) -> DataFrame:
     """user_id, rank, movie_id, score: for every user of `train`, the `n` best-scored movies of
-    `scores` (movie_id, score) that the user did not rate in train.
+    `scores` (movie_id, score) that the user did not rate in train (ties to the smaller id).
 
-    A user who rated s movies finds their n unseen ones among the n + s best, so each user is
-    joined to that many positions only: n + s rows per user, linear in the size of train."""
+    On the driver, when `scores` and train's pairs (`seen`: SeenPairs of train) fit there: the
+    lists of a factor model of rank 1, every user's factor 1 and every movie's its score (at
+    scale 1.0 with rating_cap null the two baselines took about 110 s in Spark). In Spark
+    otherwise: a user who rated s movies finds their n unseen ones among the n + s best, so each
+    user is joined to that many positions only, n + s rows per user, linear in the size of train."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
+
+    pairs = train.count()
+    # users are at most as many as the pairs: an id and a factor each, like the movies
+    if _fits_on_driver(scores.count() + pairs, 2, pairs):
+        seen = seen or SeenPairs(train)
+        movies = scores.orderBy("movie_id").toPandas()
+        users = np.unique(seen.collected()["user_id"].to_numpy())
+        lists = local_top_unseen(
+            (users, np.ones((len(users), 1))),
+            (movies["movie_id"].to_numpy(), movies[["score"]].to_numpy()),
+            seen,
+            n,
+        )
+        return lists_frame(train.sparkSession, lists)
 
     positioned = scores.withColumn(
         "position", F.row_number().over(Window.orderBy(F.desc("score"), F.asc("movie_id")))
@@ -155,30 +173,33 @@ def top_unseen_by_score(scores: DataFrame, train: DataFrame, n: int) -> DataFram
     )
 
 
-def best_columns(scores: np.ndarray, n: int) -> list[list[int]]:
-    """For each row of `scores`, the columns of its n highest finite scores, highest first, ties
-    to the smaller column.
+def best_cells(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, ranks): for each row of `scores`, the columns of its n highest finite scores
+    and their ranks from 1, highest first, ties to the smaller column; by row, then rank.
 
     No partition of whole rows: the peaks of PEAK_CHUNK-column chunks give a bound (n chunks
     each hold a score of at least their peak, so a row's n-th highest is at least its n-th
     highest peak); the few cells reaching it are sorted. At scale 1.0 a row has ~20,000 columns
     and ~11 cells reach the bound."""
-    rows, width = scores.shape
+    width = scores.shape[1]
     n = min(n, width)
     if n == 0:
-        return [[] for _ in range(rows)]
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
     starts = np.arange(0, width, max(1, min(PEAK_CHUNK, width // n)))
     peaks = np.fmax.reduceat(scores, starts, axis=1)
     peaks[~np.isfinite(peaks)] = -np.inf  # a chunk peaking at no finite score bounds nothing
     bound = np.partition(peaks, len(starts) - n, axis=1)[:, len(starts) - n]
-    row, column = np.nonzero(scores >= bound[:, None])
+    # the flat positions, then rows and columns: 2-d nonzero took 6x longer (61 s of the lists at
+    # scale 1.0 with rating_cap null)
+    row, column = np.divmod(np.flatnonzero(scores >= bound[:, None]), width)
     value = scores[row, column]
     finite = np.isfinite(value)
     row, column, value = row[finite], column[finite], value[finite]
     order = np.lexsort((column, -value, row))
     row, column = row[order], column[order]
-    first = np.searchsorted(row, np.arange(rows + 1))
-    return [column[start : min(end, start + n)].tolist() for start, end in pairwise(first)]
+    rank = np.arange(1, len(row) + 1) - np.searchsorted(row, row)  # from each row's first cell
+    best = rank <= n
+    return row[best], column[best], rank[best]
 
 
 def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
@@ -193,48 +214,88 @@ def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
         similarity = unit[start : start + BLOCK_ROWS] @ unit.T
         block = np.arange(similarity.shape[0])
         similarity[block, start + block] = -np.inf  # not similar to itself
-        for row, best in enumerate(best_columns(similarity, n)):
-            for position, column in enumerate(best, start=1):
-                rows.append(
-                    (int(ids[start + row]), position, int(ids[column]), float(similarity[row, column]))
-                )
+        row, column, rank = best_cells(similarity, n)
+        rows.extend(
+            zip(
+                ids[start + row].tolist(),
+                rank.tolist(),
+                ids[column].tolist(),
+                similarity[row, column].tolist(),
+                strict=True,
+            )
+        )
     return rows
 
 
+class SeenPairs:
+    """The (user_id, movie_id) pairs that lists leave out (`pairs`: a pandas frame, or a Spark one
+    collected on first use), and their rows and columns among a model's factor ids, kept per side
+    for the ids last asked: every model fitted on the same ratings has the same ids, so the lists
+    of all of them collect and sort the pairs once (at scale 1.0 with rating_cap null, 17.4M
+    pairs, collected and sorted again for each of five lists: 70 s)."""
+
+    def __init__(self, pairs: pd.DataFrame | DataFrame):
+        self._pairs = pairs
+        self._positions: dict[str, tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
+
+    def collected(self) -> pd.DataFrame:
+        import pandas as pd
+
+        if not isinstance(self._pairs, pd.DataFrame):
+            self._pairs = self._pairs.select(*SIDES["user"]).toPandas()
+        return self._pairs
+
+    def positions(
+        self, source_ids: np.ndarray, target_ids: np.ndarray, side: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, columns): each pair's position in `source_ids` (ids of side's key) and in
+        `target_ids`, sorted by row; pairs of an id without factors left out."""
+        kept = self._positions.get(side)
+        if kept is None or not (np.array_equal(kept[0], source_ids) and np.array_equal(kept[1], target_ids)):
+            key, other = SIDES[side]
+            pairs = self.collected()
+            rows = _positions(source_ids, pairs[key].to_numpy())
+            columns = _positions(target_ids, pairs[other].to_numpy())
+            known = (rows >= 0) & (columns >= 0)
+            order = np.argsort(rows[known], kind="stable")
+            sorted_pairs = (rows[known][order].astype(np.int32), columns[known][order].astype(np.int32))
+            kept = self._positions[side] = (source_ids, target_ids, sorted_pairs)
+        return kept[2]
+
+
 def local_top_unseen(
-    sources: Factors, targets: Factors, seen: pd.DataFrame, k: int, side: str = "user"
-) -> list[tuple[int, int, int, float]]:
-    """(key, rank, other, score) for side 'user' (key user_id: `sources` are the users, `targets`
-    the movies) or 'movie' (the other way round): for each key id of `seen` (user_id, movie_id:
-    what was rated) that has factors, the k best-scored others it is not paired with in `seen`,
-    ties to the smaller id. top_unseen's lists, from collected factors scored with numpy in blocks
-    of rows: matrix products instead of Spark jobs."""
+    sources: Factors, targets: Factors, seen: SeenPairs, k: int, side: str = "user"
+) -> pd.DataFrame:
+    """key, rank, other, score for side 'user' (key user_id: `sources` are the users, `targets`
+    the movies) or 'movie' (the other way round): for each key id of `seen` (what was rated) that
+    has factors, the k best-scored others it is not paired with in `seen`, ties to the smaller
+    id. top_unseen's lists, from collected factors scored with numpy in blocks of rows: matrix
+    products instead of Spark jobs."""
+    import pandas as pd
+
     key, other = SIDES[side]
-    source_ids, source_matrix = sources
-    target_ids, target_matrix = targets
-    rows, columns = (
-        _positions(source_ids, seen[key].to_numpy()),
-        _positions(target_ids, seen[other].to_numpy()),
+    # scored in float, as Spark's ALS holds its factors and scores them (recommendForAll): half the
+    # time of doubles, in the products and in every pass over the scores
+    (source_ids, source_matrix), (target_ids, target_matrix) = (
+        (ids, matrix.astype(np.float32, copy=False)) for ids, matrix in (sources, targets)
     )
-    known = (rows >= 0) & (columns >= 0)
-    order = np.argsort(rows[known], kind="stable")
-    rows, columns = rows[known][order], columns[known][order]
+    rows, columns = seen.positions(source_ids, target_ids, side)
     ranked = np.unique(rows)
     block_rows = max(1, SCORE_BLOCK_CELLS // max(len(target_ids), 1))
-    lists = []
+    parts = [(np.empty(0, np.int64),) * 4]  # key, rank, other, score of every block
     for start in range(0, len(ranked), block_rows):
         block = ranked[start : start + block_rows]
         scores = source_matrix[block] @ target_matrix.T
         # the block's seen pairs: `ranked` is sorted and holds every seen row, so they are contiguous
         first, last = np.searchsorted(rows, block[0], "left"), np.searchsorted(rows, block[-1], "right")
         scores[np.searchsorted(block, rows[first:last]), columns[first:last]] = -np.inf
-        for row, best in enumerate(best_columns(scores, k)):
-            source = int(source_ids[block[row]])
-            lists.extend(
-                (source, rank, int(target_ids[column]), float(scores[row, column]))
-                for rank, column in enumerate(best, start=1)
-            )
-    return lists
+        row, column, rank = best_cells(scores, k)
+        parts.append((source_ids[block[row]], rank, target_ids[column], scores[row, column]))
+    names = (key, "rank", other, "score")
+    frame = pd.DataFrame(
+        {name: np.concatenate(values) for name, values in zip(names, zip(*parts, strict=True), strict=True)}
+    )
+    return frame.astype({key: "int32", "rank": "int32", other: "int32", "score": "float32"})
 
 
 def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -245,25 +306,33 @@ def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.where(sorted_ids[positions] == ids, positions, -1)
 
 
-def top_unseen_lists(model: ALSModel, train: DataFrame, n: int, side: str) -> DataFrame:
+def top_unseen_lists(
+    model: ALSModel, train: DataFrame, n: int, side: str, seen: SeenPairs | None = None
+) -> DataFrame:
     """top_unseen's lists (key, rank, other, score as float), on the driver from the collected
-    factors when they and train's pairs fit in DRIVER_SCORING_BYTES, else in Spark."""
-    import pandas as pd
-
+    factors when they and train's pairs (`seen`: SeenPairs of train, shared by the lists of
+    several models) fit in DRIVER_SCORING_BYTES, else in Spark."""
     from ml.recommenders.factors import factor_arrays
 
-    key, other = SIDES[side]
-    pairs = train.count()
     cells = model.userFactors.count() + model.itemFactors.count()
-    if (cells * (model.rank + 1) + 2 * pairs) * 8 > DRIVER_SCORING_BYTES:
+    if not _fits_on_driver(cells, model.rank + 1, train.count()):
         return top_unseen(model, train, n, side)
     users, movies = factor_arrays(model)
     sources, targets = (users, movies) if side == "user" else (movies, users)
-    lists = local_top_unseen(sources, targets, train.select(key, other).toPandas(), n, side)
-    frame = pd.DataFrame(lists, columns=[key, "rank", other, "score"]).astype(
-        {key: "int32", "rank": "int32", other: "int32", "score": "float32"}
-    )
-    return train.sparkSession.createDataFrame(frame, f"{key} int, rank int, {other} int, score float")
+    lists = local_top_unseen(sources, targets, seen or SeenPairs(train), n, side)
+    return lists_frame(train.sparkSession, lists)
+
+
+def _fits_on_driver(ids: int, width: int, pairs: int) -> bool:
+    """Whether `ids` factors of `width` values (the id included) and `pairs` seen pairs (collected,
+    and their positions on either side: 4 bytes each) fit in DRIVER_SCORING_BYTES."""
+    return (ids * width + 3 * pairs) * 8 <= DRIVER_SCORING_BYTES
+
+
+def lists_frame(spark: SparkSession, lists: pd.DataFrame) -> DataFrame:
+    """local_top_unseen's `lists` as a Spark frame (key, rank, other as int, score as float)."""
+    key, rank, other, score = lists.columns
+    return spark.createDataFrame(lists, f"{key} int, {rank} int, {other} int, {score} float")
 
 
 def kept(lists: DataFrame) -> DataFrame:

@@ -21,7 +21,7 @@ def test_reranking_on_the_driver_matches_the_reranked_model_in_spark(small_model
     from ml.recommenders.factors import factor_arrays
     from ml.recommenders.ranking_models import reranked_offsets, support
     from ml.recommenders.rating_models import with_bias
-    from ml.recommenders.top_n import local_top_unseen
+    from ml.recommenders.top_n import SeenPairs, local_top_unseen
 
     model, train = small_model
     bias = BiasModel(
@@ -33,13 +33,11 @@ def test_reranking_on_the_driver_matches_the_reranked_model_in_spark(small_model
     users, (movie_ids, movie_matrix) = factor_arrays(with_bias(model, bias))
     movie_support = support(train).toPandas().set_index("movie_id")["support"].reindex(movie_ids).to_numpy()
     movie_matrix[:, -1] += weight * movie_support
-    local = local_top_unseen(
-        users, (movie_ids, movie_matrix), train.select("user_id", "movie_id").toPandas(), 5
-    )
+    local = local_top_unseen(users, (movie_ids, movie_matrix), SeenPairs(train), 5)
     reranked = with_bias(model, bias, reranked_offsets(bias, train, weight))
     spark_lists = {(row.user_id, row.rank): row for row in top_unseen(reranked, train, 5, "user").collect()}
     assert len(local) == len(spark_lists) > 0
-    for user, rank, movie, score in local:
+    for user, rank, movie, score in local.itertuples(index=False):
         row = spark_lists[(user, rank)]
         assert score == pytest.approx(row.score, abs=1e-3)  # Spark scores in float32
         assert movie == row.movie_id or abs(score - row.score) < 1e-3

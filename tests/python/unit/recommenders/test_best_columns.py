@@ -1,9 +1,18 @@
-"""The n best columns of each row of a score block, against a sort of every row."""
+"""The n best cells of each row of a score block, against a sort of every row."""
 
 import numpy as np
 import pytest
 
-from ml.recommenders.top_n import best_columns
+from ml.recommenders.top_n import best_cells
+
+
+def best_columns(scores, n):
+    """best_cells as each row's columns in rank order, checking the ranks count from 1."""
+    by_row = [[] for _ in scores]
+    for row, column, rank in zip(*best_cells(scores, n), strict=True):
+        assert rank == len(by_row[row]) + 1
+        by_row[row].append(int(column))
+    return by_row
 
 
 def sorted_best(scores, n):

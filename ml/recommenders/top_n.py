@@ -207,6 +207,7 @@ def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
     similarity of factors (itself left out; ties to the smaller id: the ids are sorted). Blocks of
     rows keep memory at BLOCK_ROWS x movies."""
     ids, factors = movies
+    factors = factors.astype(np.float64)  # cosines in double: a similarity of 1 is 1
     norms = np.linalg.norm(factors, axis=1)
     unit = factors / np.where(norms > 0, norms, 1.0)[:, None]
     rows = []
@@ -274,11 +275,7 @@ def local_top_unseen(
     import pandas as pd
 
     key, other = SIDES[side]
-    # scored in float, as Spark's ALS holds its factors and scores them (recommendForAll): half the
-    # time of doubles, in the products and in every pass over the scores
-    (source_ids, source_matrix), (target_ids, target_matrix) = (
-        (ids, matrix.astype(np.float32, copy=False)) for ids, matrix in (sources, targets)
-    )
+    (source_ids, source_matrix), (target_ids, target_matrix) = sources, targets
     rows, columns = seen.positions(source_ids, target_ids, side)
     ranked = np.unique(rows)
     block_rows = max(1, SCORE_BLOCK_CELLS // max(len(target_ids), 1))

@@ -134,10 +134,10 @@ def top_unseen_by_score(
     `scores` (movie_id, score) that the user did not rate in train (ties to the smaller id).
 
     On the driver, when `scores` and train's pairs (`seen`: SeenPairs of train) fit there: the
-    lists of a factor model of rank 1, every user's factor 1 and every movie's its score (at
-    scale 1.0 with rating_cap null the two baselines took about 110 s in Spark). In Spark
-    otherwise: a user who rated s movies finds their n unseen ones among the n + s best, so each
-    user is joined to that many positions only, n + s rows per user, linear in the size of train."""
+    lists of a factor model of rank 1, every user's factor 1 and every movie's its score (in
+    double, so ties are those of the scores). In Spark otherwise: a user who rated s movies finds
+    their n unseen ones among the n + s best, so each user is joined to that many positions only,
+    n + s rows per user, linear in the size of train."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -207,7 +207,7 @@ def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
     similarity of factors (itself left out; ties to the smaller id: the ids are sorted). Blocks of
     rows keep memory at BLOCK_ROWS x movies."""
     ids, factors = movies
-    factors = factors.astype(np.float64)  # cosines in double: a similarity of 1 is 1
+    factors = factors.astype(np.float64)  # collected as floats; the cosines in double
     norms = np.linalg.norm(factors, axis=1)
     unit = factors / np.where(norms > 0, norms, 1.0)[:, None]
     rows = []
@@ -232,8 +232,8 @@ class SeenPairs:
     """The (user_id, movie_id) pairs that lists leave out (`pairs`: a pandas frame, or a Spark one
     collected on first use), and their rows and columns among a model's factor ids, kept per side
     for the ids last asked: every model fitted on the same ratings has the same ids, so the lists
-    of all of them collect and sort the pairs once (at scale 1.0 with rating_cap null, 17.4M
-    pairs, collected and sorted again for each of five lists: 70 s)."""
+    of all of them collect and place the pairs once (at scale 1.0 with rating_cap null, 17.4M
+    pairs collected, placed and sorted again for each of five lists took about 70 s)."""
 
     def __init__(self, pairs: pd.DataFrame | DataFrame):
         self._pairs = pairs

@@ -1,4 +1,5 @@
-"""Metrics of the recommenders, as DataFrame aggregates (nothing collected but the results).
+"""Metrics of the recommenders, as DataFrame aggregates (nothing collected but the results), but
+for the rating errors of factor models whose factors fit on the driver (computed there).
 
 Rating error: RMSE and MAE of predictions clipped to the rating scale. Ranking, at k with binary
 relevance (a test rating of at least `relevant_rating`), averaged over the users that have at
@@ -16,7 +17,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ml.recommenders.factors import RATING_COLUMNS, collected_predictions, predict_ratings
+
 if TYPE_CHECKING:
+    from pyspark.ml.recommendation import ALSModel
     from pyspark.sql import Column, DataFrame
 
 RATING_MIN = 0.5
@@ -54,6 +60,30 @@ def rating_errors(predictions: DataFrame, label: str = "rating", prediction: str
     if row["missing"]:
         raise ValueError(f"{row['missing']} of {row['rated_pairs']} pairs have no prediction")
     return {"rmse": row["rmse"], "mae": row["mae"], "rated_pairs": row["rated_pairs"]}
+
+
+def local_rating_errors(ratings: np.ndarray, predictions: np.ndarray) -> dict:
+    """rating_errors of collected ratings and their predictions."""
+    missing = int(np.isnan(predictions).sum())
+    if missing:
+        raise ValueError(f"{missing} of {len(predictions)} pairs have no prediction")
+    if len(predictions) == 0:
+        return {"rmse": None, "mae": None, "rated_pairs": 0}  # as SQL's averages of no rows
+    error = np.clip(predictions, RATING_MIN, RATING_MAX) - ratings
+    return {
+        "rmse": float(np.sqrt(np.mean(error * error))),
+        "mae": float(np.mean(np.abs(error))),
+        "rated_pairs": len(predictions),
+    }
+
+
+def model_rating_errors(model: ALSModel, pairs: DataFrame) -> dict:
+    """rating_errors of `model` on `pairs` (user_id, movie_id, rating; those it cannot score
+    leave): on the driver from the collected factors when they fit there, else in Spark."""
+    predicted = collected_predictions(model, pairs.select(*RATING_COLUMNS))
+    if predicted is None:
+        return rating_errors(predict_ratings(model, pairs))
+    return local_rating_errors(predicted["rating"].to_numpy(), predicted["prediction"].to_numpy())
 
 
 def ranking_metrics(recommendations: DataFrame, test: DataFrame, k: int, relevant_rating: float) -> dict:
@@ -130,14 +160,14 @@ def model_metrics_row(
     recommendations: DataFrame,
     k: int,
     relevant_rating: float,
-    predictions: DataFrame | None = None,
+    errors: dict | None = None,
 ) -> dict:
-    """One row of model_metrics (METRICS_SCHEMA): rating errors (if the model predicts ratings),
-    ranking metrics of its top-k lists, their coverage of the train catalogue and their mean
-    popularity (`train_ratings`: every train movie's ratings, as baselines.popularity)."""
+    """One row of model_metrics (METRICS_SCHEMA): rating errors (`errors`, rating_errors' figures,
+    if the model predicts ratings), ranking metrics of its top-k lists, their coverage of the
+    train catalogue and their mean popularity (`train_ratings`: every train movie's ratings, as
+    baselines.popularity)."""
     row: dict = {"model": name, "split": "test", "rmse": None, "mae": None, "rated_pairs": None}
-    if predictions is not None:
-        row.update(rating_errors(predictions))
+    row.update(errors or {})
     row.update(ranking_metrics(recommendations, test, k, relevant_rating))
     row["k"] = k
     row["coverage"] = coverage(recommendations, train_ratings, k)

@@ -1,6 +1,7 @@
 """What every factor model here shares: pyspark.ml's ALS on (user_id, movie_id, rating), models
 whose factors carry offsets (biases) so that they rank and save as one ALSModel, rating
-predictions in SQL, and the factors collected for scoring on the driver."""
+predictions (on the driver from the collected factors when they fit there, else in SQL), and
+the factors collected for scoring on the driver."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
 
 RATING_COLUMNS = ["user_id", "movie_id", "rating"]
 Factors = tuple[np.ndarray, np.ndarray]  # ids, and their factors as the rows of a matrix
+# the most the driver may hold of collected factors, pairs and their scores (8 bytes a value):
+# beyond, the lists and predictions are made in Spark
+DRIVER_SCORING_BYTES = 4 * 2**30
+# id_positions' table indexed by id, for ids up to this many times as many as there are ids
+DENSE_IDS = 16
+# pairs predicted at a time on the driver: their two factor rows gathered (rank 125: 128 MiB a side)
+PREDICTION_CHUNK = 2**18
 
 
 @dataclass
@@ -112,6 +120,59 @@ def predict_ratings(model: ALSModel, pairs: DataFrame) -> DataFrame:
         .withColumn("prediction", dot)
         .drop("user_factors", "movie_factors")
     )
+
+
+def collected_predictions(model: ALSModel, pairs: DataFrame) -> pd.DataFrame | None:
+    """`pairs` (user_id, movie_id, ...) collected with `prediction`, as predict_ratings gives them
+    (the pairs of an unknown user or movie left out), from the collected factors
+    (local_predictions); None when the factors and the pairs do not fit in DRIVER_SCORING_BYTES.
+    At scale 1.0 with rating_cap null, predict_ratings took 40.1 s for the 7.4M test pairs at
+    rank 125."""
+    factor_ids = model.userFactors.count() + model.itemFactors.count()
+    pair_count = pairs.count()
+    if not fits_on_driver(factor_ids * (model.rank + 1) + pair_count * (len(pairs.columns) + 1)):
+        return None
+    users, movies = factor_arrays(model)
+    frame = pairs.toPandas()
+    known, predictions = local_predictions(
+        users, movies, frame["user_id"].to_numpy(), frame["movie_id"].to_numpy()
+    )
+    return frame[known].assign(prediction=predictions).reset_index(drop=True)
+
+
+def local_predictions(
+    users: Factors, movies: Factors, user_ids: np.ndarray, movie_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(known, predictions): whether each pair's user and movie have factors, and for those pairs
+    the dot product of their factors (summed in float, as Spark sums them; returned in double)."""
+    rows, columns = id_positions(users[0], user_ids), id_positions(movies[0], movie_ids)
+    known = (rows >= 0) & (columns >= 0)
+    rows, columns = rows[known], columns[known]
+    predictions = np.empty(len(rows))
+    for start in range(0, len(rows), PREDICTION_CHUNK):
+        chunk = slice(start, start + PREDICTION_CHUNK)
+        predictions[chunk] = np.einsum("ij,ij->i", users[1][rows[chunk]], movies[1][columns[chunk]])
+    return known, predictions
+
+
+def id_positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The position of each of `ids` in `sorted_ids` (distinct), -1 where it is missing: looked
+    up in a table indexed by id when the ids are dense (MovieLens's are: 7.4M ids placed among
+    162,541 in 0.3 s against a binary search's 1.0 s), else by binary search."""
+    if len(sorted_ids) == 0:
+        return np.full(len(ids), -1)
+    if sorted_ids[0] >= 0 and sorted_ids[-1] < DENSE_IDS * len(sorted_ids):
+        table = np.full(int(sorted_ids[-1]) + 1, -1)
+        table[sorted_ids] = np.arange(len(sorted_ids))
+        inside = (ids >= 0) & (ids < len(table))
+        return np.where(inside, table[np.where(inside, ids, 0)], -1)
+    positions = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return np.where(sorted_ids[positions] == ids, positions, -1)
+
+
+def fits_on_driver(values: int) -> bool:
+    """Whether `values` numbers of 8 bytes fit in DRIVER_SCORING_BYTES."""
+    return values * 8 <= DRIVER_SCORING_BYTES
 
 
 def factor_arrays(model: ALSModel) -> tuple[Factors, Factors]:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from ml.holdout import VALIDATION_COLUMN, validation_parts
 from ml.recommenders.baselines import BiasModel, bias_model, popularity
-from ml.recommenders.evaluation import METRICS_SCHEMA, clip_rating, model_metrics_row, scorable_pairs
+from ml.recommenders.evaluation import (
+    METRICS_SCHEMA,
+    clip_rating,
+    model_metrics_row,
+    model_rating_errors,
+    rating_errors,
+    scorable_pairs,
+)
 from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predict_ratings
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
@@ -133,8 +140,8 @@ def metrics_rows(
     (ALS has no factors for the others and drops them; coldStartStrategy="drop")."""
     train_ratings = popularity(data.train).cache()  # the catalogue, and what popularity means
     scorable = scorable_pairs(data.test, data.train).cache()
-    predictions = {name: predict_ratings(fitted[name].scorer, scorable) for name in RATING_MODELS}
-    predictions["bias_baseline"] = data.biases[0].predict(scorable)
+    errors = {name: model_rating_errors(fitted[name].scorer, scorable) for name in RATING_MODELS}
+    errors["bias_baseline"] = rating_errors(data.biases[0].predict(scorable))
     rows = [
         model_metrics_row(
             name,
@@ -143,7 +150,7 @@ def metrics_rows(
             recommended,
             settings.top_n,
             settings.relevant_rating,
-            predictions.get(name),
+            errors.get(name),
         )
         for name, recommended in lists.items()
     ]

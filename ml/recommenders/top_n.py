@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ml.recommenders.factors import Factors
+from ml.recommenders.factors import Factors, fits_on_driver, id_positions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,9 +27,8 @@ PEAK_CHUNK = 256
 # the similarity of every movie with every other, this many rows at a time
 BLOCK_ROWS = 2048
 # the scores of every user for every movie (or the other way round) on the driver, this many at a
-# time (8 bytes each), and the most the factors and train's pairs may take there: beyond, in Spark
+# time (8 bytes each)
 SCORE_BLOCK_CELLS = 2**24
-DRIVER_SCORING_BYTES = 4 * 2**30
 
 
 def _union(frames: list[DataFrame]) -> DataFrame:
@@ -255,8 +254,8 @@ class SeenPairs:
         if kept is None or not (np.array_equal(kept[0], source_ids) and np.array_equal(kept[1], target_ids)):
             key, other = SIDES[side]
             pairs = self.collected()
-            rows = _positions(source_ids, pairs[key].to_numpy())
-            columns = _positions(target_ids, pairs[other].to_numpy())
+            rows = id_positions(source_ids, pairs[key].to_numpy())
+            columns = id_positions(target_ids, pairs[other].to_numpy())
             known = (rows >= 0) & (columns >= 0)
             order = np.argsort(rows[known], kind="stable")
             sorted_pairs = (rows[known][order].astype(np.int32), columns[known][order].astype(np.int32))
@@ -295,20 +294,12 @@ def local_top_unseen(
     return frame.astype({key: "int32", "rank": "int32", other: "int32", "score": "float32"})
 
 
-def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """The position of each of `ids` in `sorted_ids`, -1 where it is missing."""
-    if len(sorted_ids) == 0:
-        return np.full(len(ids), -1)
-    positions = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-    return np.where(sorted_ids[positions] == ids, positions, -1)
-
-
 def top_unseen_lists(
     model: ALSModel, train: DataFrame, n: int, side: str, seen: SeenPairs | None = None
 ) -> DataFrame:
     """top_unseen's lists (key, rank, other, score as float), on the driver from the collected
     factors when they and train's pairs (`seen`: SeenPairs of train, shared by the lists of
-    several models) fit in DRIVER_SCORING_BYTES, else in Spark."""
+    several models) fit in factors.DRIVER_SCORING_BYTES, else in Spark."""
     from ml.recommenders.factors import factor_arrays
 
     cells = model.userFactors.count() + model.itemFactors.count()
@@ -322,8 +313,8 @@ def top_unseen_lists(
 
 def _fits_on_driver(ids: int, width: int, pairs: int) -> bool:
     """Whether `ids` factors of `width` values (the id included) and `pairs` seen pairs (collected,
-    and their positions on either side: 4 bytes each) fit in DRIVER_SCORING_BYTES."""
-    return (ids * width + 3 * pairs) * 8 <= DRIVER_SCORING_BYTES
+    and their positions on either side: 4 bytes each) fit on the driver."""
+    return fits_on_driver(ids * width + 3 * pairs)
 
 
 def lists_frame(spark: SparkSession, lists: pd.DataFrame) -> DataFrame:

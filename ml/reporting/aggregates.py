@@ -1,17 +1,21 @@
 """The report's aggregates: pure functions, DataFrames in and DataFrames (or small lists) out.
 
 Spark does the work; each result is small (at most a few tens of thousands of rows, e.g. the
-movie map) and only then reaches the driver, so the 25M ratings are never collected. Nothing
-here reads or writes a table.
+movie map) and only then reaches the driver, so the 25M ratings are never collected. The one
+exception: ALS's predictions of the test ratings are made on the driver from the collected
+factors when those and the test pairs fit there, as the ALS step's metrics are. Nothing here
+reads or writes a table.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ml.clustering.features import assemble_features
-from ml.recommenders.evaluation import clip_rating
-from ml.recommenders.factors import predict_ratings
+from ml.recommenders.evaluation import RATING_MAX, RATING_MIN, clip_rating
+from ml.recommenders.factors import collected_predictions, predict_ratings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,16 +97,33 @@ def movie_map(movies: DataFrame, clusters: DataFrame, most: int = MAP_MOVIES, se
     )
 
 
-def prediction_cells(model: ALSModel, test: DataFrame, bin_width: float = 0.1) -> DataFrame:
-    """Test ratings counted per (actual rating, predicted bin), with the mean prediction of each
-    actual rating: predictions clipped to the rating scale, bins `bin_width` wide; pairs ALS
-    cannot score (cold users or movies) leave."""
+def prediction_cells(model: ALSModel, test: DataFrame, bin_width: float = 0.1) -> pd.DataFrame:
+    """rating, predicted_bin, ratings, mean_prediction: test ratings counted per (actual rating,
+    predicted bin), with the mean prediction of each actual rating; predictions clipped to the
+    rating scale, bins `bin_width` wide; pairs ALS cannot score (cold users or movies) leave. On
+    the driver when the factors and the test pairs fit there, else in Spark."""
+    pairs = test.select("user_id", "movie_id", "rating")
+    predicted = collected_predictions(model, pairs)
+    if predicted is None:
+        return _spark_prediction_cells(predict_ratings(model, pairs), bin_width).toPandas()
+    clipped = predicted["prediction"].clip(RATING_MIN, RATING_MAX)
+    cells = (
+        predicted.assign(
+            predicted_bin=np.round(np.floor(clipped / bin_width) * bin_width, 2), clipped=clipped
+        )
+        .groupby(["rating", "predicted_bin"], as_index=False)
+        .agg(ratings=("clipped", "size"), total=("clipped", "sum"))
+    )
+    per_rating = cells.groupby("rating")
+    mean = per_rating["total"].transform("sum") / per_rating["ratings"].transform("sum")
+    return cells.assign(mean_prediction=mean).drop(columns="total")
+
+
+def _spark_prediction_cells(predicted: DataFrame, bin_width: float) -> DataFrame:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    clipped = predict_ratings(model, test.select("user_id", "movie_id", "rating")).select(
-        "rating", clip_rating("prediction").alias("clipped")
-    )
+    clipped = predicted.select("rating", clip_rating("prediction").alias("clipped"))
     bin_start = F.round(F.floor(F.col("clipped") / bin_width) * bin_width, 2)
     cells = clipped.groupBy("rating", bin_start.alias("predicted_bin")).agg(
         F.count(F.lit(1)).alias("ratings"), F.sum("clipped").alias("total")

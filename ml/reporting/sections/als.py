@@ -40,7 +40,7 @@ def add_als_section(spark: SparkSession, page: Page, values: dict[str, Any]) -> 
     model = _saved_model()
     test = read_table(spark, "als_ratings_test")
     page.heading("predicted-vs-actual")
-    cells = prediction_cells(model, test).toPandas()
+    cells = prediction_cells(model, test)
     page.figure(
         "predicted_vs_actual",
         plots.predicted_vs_actual(cells),

@@ -58,7 +58,7 @@ def test_bias_baseline_predicts_mean_plus_biases_clipped(spark):
 @pytest.mark.parametrize("where", ["driver", "spark"])
 def test_most_popular_recommends_the_most_rated_unseen_movies(train, spark, where, monkeypatch):
     if where == "spark":  # lists too large for the driver
-        monkeypatch.setattr("ml.recommenders.top_n.DRIVER_SCORING_BYTES", 0)
+        monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
     scores = popularity(train)
     assert {row.movie_id: row.score for row in scores.collect()} == {10: 2.0, 11: 1.0, 12: 1.0}
     lists = top_unseen_by_score(scores, train, n=2)

@@ -32,6 +32,26 @@ def test_a_missing_prediction_is_an_error_not_a_smaller_average(spark):
         rating_errors(predictions)
 
 
+def test_a_models_rating_errors_are_the_same_on_the_driver_and_in_spark(spark, monkeypatch):
+    from ml.recommenders.evaluation import model_rating_errors
+    from ml.recommenders.factors import estimator
+
+    train = spark.createDataFrame(
+        [(user, movie, float(1 + (user * movie) % 5)) for user in range(1, 9) for movie in range(1, 7)],
+        "user_id int, movie_id int, rating double",
+    )
+    test = spark.createDataFrame(  # user 99 is unknown to the model
+        [(1, 2, 4.0), (2, 3, 0.5), (3, 4, 5.0), (99, 1, 3.0)], "user_id int, movie_id int, rating double"
+    )
+    model = estimator(rank=2, reg_param=0.1, max_iter=5, seed=0, blocks=1).fit(train)
+    on_driver = model_rating_errors(model, test)
+    monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
+    in_spark = model_rating_errors(model, test)
+    assert on_driver["rated_pairs"] == in_spark["rated_pairs"] == 3
+    assert on_driver["rmse"] == pytest.approx(in_spark["rmse"], abs=1e-6)
+    assert on_driver["mae"] == pytest.approx(in_spark["mae"], abs=1e-6)
+
+
 def test_scorable_pairs_are_those_whose_user_and_movie_were_both_rated(spark):
     ratings = spark.createDataFrame([(1, 10, 4.0), (2, 20, 3.0)], "user_id int, movie_id int, rating double")
     pairs = spark.createDataFrame(

@@ -1,8 +1,9 @@
-"""Factor models: predictions in SQL against ALSModel.transform, biases and offsets inside the model."""
+"""Factor models: predictions in SQL and on the driver against ALSModel.transform, biases and
+offsets inside the model."""
 
 import pytest
 
-from ml.recommenders.factors import estimator, predict_ratings
+from ml.recommenders.factors import collected_predictions, estimator, predict_ratings
 from ml.recommenders.top_n import top_unseen
 
 
@@ -23,6 +24,27 @@ def test_predict_ratings_is_transform_with_cold_pairs_dropped(small_model, spark
     spark_own = {(r.user_id, r.movie_id): r.prediction for r in model.transform(pairs).collect()}
     assert set(ours) == set(spark_own) == {(r.user_id, r.movie_id) for r in known.collect()}
     assert all(abs(ours[pair] - spark_own[pair]) < 1e-5 for pair in ours)
+
+
+def test_predictions_on_the_driver_are_those_in_sql_and_spark_makes_them_where_they_do_not_fit(
+    small_model, spark, monkeypatch
+):
+    model, train = small_model
+    cold = spark.createDataFrame(
+        [(10**6, 1, 3.0), (1, 10**7, 3.0)], "user_id int, movie_id int, rating double"
+    )
+    pairs = train.orderBy("user_id", "movie_id").limit(300).unionByName(cold)
+    in_sql = {
+        (r.user_id, r.movie_id): (r.rating, r.prediction) for r in predict_ratings(model, pairs).collect()
+    }
+    local = collected_predictions(model, pairs)
+    assert list(local.columns) == ["user_id", "movie_id", "rating", "prediction"]
+    on_driver = {(r.user_id, r.movie_id): (r.rating, r.prediction) for r in local.itertuples()}
+    assert on_driver.keys() == in_sql.keys() and len(local) == 300
+    assert all(on_driver[pair][0] == in_sql[pair][0] for pair in in_sql)
+    assert all(abs(on_driver[pair][1] - in_sql[pair][1]) < 1e-5 for pair in in_sql)
+    monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
+    assert collected_predictions(model, pairs) is None
 
 
 def test_bias_aware_predictions_add_the_biases_to_the_factors(small_model, spark):

@@ -62,7 +62,7 @@ def test_driver_lists_match_scoring_every_pair(small_model, brute_force, side):
 
 def test_lists_too_large_for_the_driver_are_made_in_spark(small_model, brute_force, monkeypatch):
     model, train = small_model
-    monkeypatch.setattr("ml.recommenders.top_n.DRIVER_SCORING_BYTES", 0)
+    monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
     lists = top_unseen_lists(model, train, 5, "movie")  # first requests of n + 64 at most
     expected = {(*position, best[0]) for position, best in brute_force["movie"].items()}
     assert {(row.movie_id, row.rank, row.user_id) for row in lists.collect()} == expected

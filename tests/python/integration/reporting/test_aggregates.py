@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from ml.reporting.aggregates import movie_map, prediction_cells, sample_user_ids, user_activity_histogram
 
 
@@ -31,7 +35,8 @@ def test_sample_users_are_fixed_by_seed_and_have_test_ratings(spark):
     assert sample_user_ids(recommendations, test, seed=7) != chosen
 
 
-def test_prediction_cells_count_every_scorable_test_rating_once(spark):
+@pytest.mark.parametrize("where", ["driver", "spark"])
+def test_prediction_cells_count_every_scorable_test_rating_once(spark, monkeypatch, where):
     from ml.recommenders.rating_models import estimator
 
     train = spark.createDataFrame(
@@ -39,14 +44,36 @@ def test_prediction_cells_count_every_scorable_test_rating_once(spark):
         "user_id int, movie_id int, rating double",
     )
     test = spark.createDataFrame(
-        [(1, 2, 4.0), (2, 3, 0.5), (3, 4, 5.0), (99, 1, 3.0)],  # user 99 is unknown to the model
+        [(1, 2, 4.0), (2, 3, 0.5), (3, 4, 5.0), (4, 2, 5.0), (99, 1, 3.0)],  # user 99 is unknown to the model
         "user_id int, movie_id int, rating double",
     )
     model = estimator(rank=2, reg_param=0.1, max_iter=5, seed=0, blocks=1).fit(train)
-    cells = prediction_cells(model, test).collect()
-    assert sum(row["ratings"] for row in cells) == 3
-    assert all(0.5 <= row["predicted_bin"] <= 5.0 and 0.5 <= row["mean_prediction"] <= 5.0 for row in cells)
-    assert {row["rating"] for row in cells} == {4.0, 0.5, 5.0}
+    predicted = {(r.user_id, r.movie_id): r.prediction for r in model.transform(test).collect()}
+    if where == "spark":
+        monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
+    cells = prediction_cells(model, test)
+    assert list(cells.columns) == ["rating", "predicted_bin", "ratings", "mean_prediction"]
+    assert cells["ratings"].sum() == 4
+    assert list(zip(cells["rating"], cells["predicted_bin"], strict=True)) == sorted(
+        {
+            (4.0, bin_of(predicted[1, 2])),
+            (0.5, bin_of(predicted[2, 3])),
+            (5.0, bin_of(predicted[3, 4])),
+            (5.0, bin_of(predicted[4, 2])),
+        }
+    )
+    mean_of_fives = (clip(predicted[3, 4]) + clip(predicted[4, 2])) / 2
+    assert cells.loc[cells["rating"] == 5.0, "mean_prediction"].tolist() == pytest.approx(
+        [mean_of_fives] * len(cells.loc[cells["rating"] == 5.0]), abs=1e-6
+    )
+
+
+def clip(prediction):
+    return min(max(prediction, 0.5), 5.0)
+
+
+def bin_of(prediction):
+    return round(math.floor(clip(prediction) / 0.1) * 0.1, 2)
 
 
 def test_the_movie_map_projects_at_most_the_asked_movies(spark):

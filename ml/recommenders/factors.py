@@ -126,8 +126,8 @@ def collected_predictions(model: ALSModel, pairs: DataFrame) -> pd.DataFrame | N
     """`pairs` (user_id, movie_id, ...) collected with `prediction`, as predict_ratings gives them
     (the pairs of an unknown user or movie left out), from the collected factors
     (local_predictions); None when the factors and the pairs do not fit in DRIVER_SCORING_BYTES.
-    At scale 1.0 with rating_cap null, predict_ratings took 40.1 s for the 7.4M test pairs at
-    rank 125."""
+    At scale 1.0 with rating_cap null, the 7.4M test pairs at rank 125 took 8-12 s this way and
+    36 s by predict_ratings."""
     factor_ids = model.userFactors.count() + model.itemFactors.count()
     pair_count = pairs.count()
     if not fits_on_driver(factor_ids * (model.rank + 1) + pair_count * (len(pairs.columns) + 1)):

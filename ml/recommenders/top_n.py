@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ml.recommenders.factors import Factors, fits_on_driver, id_positions
+from ml.recommenders.factors import Factors, factor_arrays, factor_values, fits_on_driver, id_positions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,7 +142,7 @@ def top_unseen_by_score(
 
     pairs = train.count()
     # users are at most as many as the pairs: an id and a factor each, like the movies
-    if _fits_on_driver(scores.count() + pairs, 2, pairs):
+    if _fits_with_seen(2 * (scores.count() + pairs), pairs):
         seen = seen or SeenPairs(train)
         movies = scores.orderBy("movie_id").toPandas()
         users = np.unique(seen.collected()["user_id"].to_numpy())
@@ -300,10 +300,7 @@ def top_unseen_lists(
     """top_unseen's lists (key, rank, other, score as float), on the driver from the collected
     factors when they and train's pairs (`seen`: SeenPairs of train, shared by the lists of
     several models) fit in factors.DRIVER_SCORING_BYTES, else in Spark."""
-    from ml.recommenders.factors import factor_arrays
-
-    cells = model.userFactors.count() + model.itemFactors.count()
-    if not _fits_on_driver(cells, model.rank + 1, train.count()):
+    if not _fits_with_seen(factor_values(model), train.count()):
         return top_unseen(model, train, n, side)
     users, movies = factor_arrays(model)
     sources, targets = (users, movies) if side == "user" else (movies, users)
@@ -311,10 +308,10 @@ def top_unseen_lists(
     return lists_frame(train.sparkSession, lists)
 
 
-def _fits_on_driver(ids: int, width: int, pairs: int) -> bool:
-    """Whether `ids` factors of `width` values (the id included) and `pairs` seen pairs (collected,
-    and their positions on either side: 4 bytes each) fit on the driver."""
-    return fits_on_driver(ids * width + 3 * pairs)
+def _fits_with_seen(values: int, pairs: int) -> bool:
+    """Whether `values` numbers (the factors and their ids) and `pairs` seen pairs (collected, and
+    their positions on either side) fit on the driver."""
+    return fits_on_driver(values + 3 * pairs)
 
 
 def lists_frame(spark: SparkSession, lists: pd.DataFrame) -> DataFrame:

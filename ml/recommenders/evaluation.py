@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ml.recommenders.factors import RATING_COLUMNS, collected_predictions, predict_ratings
+from ml.recommenders.factors import CollectedFactors, CollectedPairs, collected_predictions, predict_ratings
 
 if TYPE_CHECKING:
-    from pyspark.ml.recommendation import ALSModel
     from pyspark.sql import Column, DataFrame
 
 RATING_MIN = 0.5
@@ -77,12 +76,13 @@ def local_rating_errors(ratings: np.ndarray, predictions: np.ndarray) -> dict:
     }
 
 
-def model_rating_errors(model: ALSModel, pairs: DataFrame) -> dict:
-    """rating_errors of `model` on `pairs` (user_id, movie_id, rating; those it cannot score
-    leave): on the driver from the collected factors when they fit there, else in Spark."""
-    predicted = collected_predictions(model, pairs.select(*RATING_COLUMNS))
+def model_rating_errors(factors: CollectedFactors, pairs: CollectedPairs) -> dict:
+    """rating_errors of a model (its `factors`) on `pairs` (user_id, movie_id, rating; those it
+    cannot score leave): on the driver from the collected factors when they fit there, else in
+    Spark."""
+    predicted = collected_predictions(factors, pairs)
     if predicted is None:
-        return rating_errors(predict_ratings(model, pairs))
+        return rating_errors(predict_ratings(factors.model, pairs.frame))
     return local_rating_errors(predicted["rating"].to_numpy(), predicted["prediction"].to_numpy())
 
 

@@ -6,6 +6,7 @@ the factors collected for scoring on the driver."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -122,17 +123,53 @@ def predict_ratings(model: ALSModel, pairs: DataFrame) -> DataFrame:
     )
 
 
-def collected_predictions(model: ALSModel, pairs: DataFrame) -> pd.DataFrame | None:
-    """`pairs` (user_id, movie_id, ...) collected with `prediction`, as predict_ratings gives them
-    (the pairs of an unknown user or movie left out), from the collected factors
-    (local_predictions); None when the factors and the pairs do not fit in DRIVER_SCORING_BYTES.
-    At scale 1.0 with rating_cap null, the 7.4M test pairs at rank 125 took 8-12 s this way and
-    36 s by predict_ratings."""
-    pair_count = pairs.count()
-    if not fits_on_driver(factor_values(model) + pair_count * (len(pairs.columns) + 1)):
+class CollectedFactors:
+    """`model`'s factors for scoring on the driver, counted (factor_values) and collected
+    (factor_arrays) once, on first use: a model's user lists, audiences, test predictions and
+    similar movies all read them (2-5 s a collection at scale 1.0 with rating_cap null)."""
+
+    def __init__(self, model: ALSModel):
+        self.model = model
+
+    @cached_property
+    def values(self) -> int:
+        return factor_values(self.model)
+
+    @cached_property
+    def arrays(self) -> tuple[Factors, Factors]:
+        return factor_arrays(self.model)
+
+
+class CollectedPairs:
+    """`frame` (user_id, movie_id, ...) counted and collected once, on first use: the test pairs
+    that both rating models predict."""
+
+    def __init__(self, frame: DataFrame):
+        self.frame = frame
+
+    @cached_property
+    def rows(self) -> int:
+        return self.frame.count()
+
+    @cached_property
+    def values(self) -> int:
+        """How many numbers the pairs take collected, with a prediction each."""
+        return self.rows * (len(self.frame.columns) + 1)
+
+    @cached_property
+    def pandas(self) -> pd.DataFrame:
+        return self.frame.toPandas()
+
+
+def collected_predictions(factors: CollectedFactors, pairs: CollectedPairs) -> pd.DataFrame | None:
+    """The pairs collected with `prediction`, as predict_ratings gives them (the pairs of an
+    unknown user or movie left out), from the collected factors (local_predictions); None when
+    the factors and the pairs do not fit in DRIVER_SCORING_BYTES. At scale 1.0 with rating_cap
+    null, the 7.4M test pairs at rank 125 took 8-12 s this way and 36 s by predict_ratings."""
+    if not fits_on_driver(factors.values + pairs.values):
         return None
-    users, movies = factor_arrays(model)
-    frame = pairs.toPandas()
+    users, movies = factors.arrays
+    frame = pairs.pandas
     known, predictions = local_predictions(
         users, movies, frame["user_id"].to_numpy(), frame["movie_id"].to_numpy()
     )

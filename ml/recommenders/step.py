@@ -19,7 +19,15 @@ from ml.recommenders.evaluation import (
     rating_errors,
     scorable_pairs,
 )
-from ml.recommenders.factors import RATING_COLUMNS, Fitted, movie_factors, predict_ratings
+from ml.recommenders.factors import (
+    RATING_COLUMNS,
+    CollectedFactors,
+    CollectedPairs,
+    Factors,
+    Fitted,
+    movie_factors,
+    predict_ratings,
+)
 from ml.recommenders.ranking_models import IMPLICIT, best_ranking_config, fit_ranking_models
 from ml.recommenders.rating_models import best_rating_config, fit_rating_model
 from ml.recommenders.sampling import SearchParts, search_parts
@@ -118,12 +126,13 @@ def choose(fitted: dict[str, Fitted], settings: AlsStepSettings) -> tuple[str, s
     return rating_model, recommender
 
 
-def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, DataFrame]:
-    """Every model's and baseline's top-N unseen movies for every train user, kept (top_n.kept): the
-    metrics and the recommendation tables read each list several times."""
+def top_lists(scorers: dict[str, CollectedFactors], data: Inputs, top_n: int) -> dict[str, DataFrame]:
+    """Every model's (`scorers`: their scoring factors) and baseline's top-N unseen movies for every
+    train user, kept (top_n.kept): the metrics and the recommendation tables read each list
+    several times."""
     lists = {
-        name: top_unseen_lists(fit.scorer, data.train, top_n, "user", data.seen)
-        for name, fit in fitted.items()
+        name: top_unseen_lists(scorer, data.train, top_n, "user", data.seen)
+        for name, scorer in scorers.items()
     }
     bias = data.biases[0]
     lists["bias_baseline"] = top_unseen_by_score(
@@ -134,13 +143,14 @@ def top_lists(fitted: dict[str, Fitted], data: Inputs, top_n: int) -> dict[str, 
 
 
 def metrics_rows(
-    lists: dict[str, DataFrame], fitted: dict[str, Fitted], data: Inputs, settings: ListSettings
+    lists: dict[str, DataFrame], scorers: dict[str, CollectedFactors], data: Inputs, settings: ListSettings
 ) -> list[dict[str, Any]]:
     """model_metrics: every model on the same test pairs, those whose user and movie are in train
     (ALS has no factors for the others and drops them; coldStartStrategy="drop")."""
     train_ratings = popularity(data.train).cache()  # the catalogue, and what popularity means
     scorable = scorable_pairs(data.test, data.train).cache()
-    errors = {name: model_rating_errors(fitted[name].scorer, scorable) for name in RATING_MODELS}
+    pairs = CollectedPairs(scorable.select(*RATING_COLUMNS))
+    errors = {name: model_rating_errors(scorers[name], pairs) for name in RATING_MODELS}
     errors["bias_baseline"] = rating_errors(data.biases[0].predict(scorable))
     rows = [
         model_metrics_row(
@@ -183,6 +193,7 @@ def tuning_tables(spark: SparkSession, fitted: dict[str, Fitted]) -> dict[str, D
 
 def recommendation_tables(
     fitted: dict[str, Fitted],
+    scorers: dict[str, CollectedFactors],
     data: Inputs,
     user_lists: DataFrame,
     models: tuple[str, str],
@@ -196,10 +207,9 @@ def recommendation_tables(
         predicted = predict_ratings(fitted[rating_model].scorer, pairs)
         return predicted.withColumn("predicted_rating", clip_rating("prediction")).drop("prediction")
 
-    audiences = top_unseen_lists(
-        fitted[recommender].scorer, data.train, settings.lists.top_n, "movie", data.seen
-    )
-    similar = most_similar(movie_factors(fitted[recommender].model), settings.similar_movies)
+    scorer = scorers[recommender]
+    audiences = top_unseen_lists(scorer, data.train, settings.lists.top_n, "movie", data.seen)
+    similar = most_similar(own_movie_factors(fitted[recommender], scorer), settings.similar_movies)
     return {
         "user_recommendations": with_predicted_rating(user_lists)
         .join(data.movies, "movie_id")
@@ -209,6 +219,12 @@ def recommendation_tables(
         ),
         "similar_movies": data.train.sparkSession.createDataFrame(similar, SIMILAR_SCHEMA),
     }
+
+
+def own_movie_factors(fit: Fitted, scorer: CollectedFactors) -> Factors:
+    """A model's own movie factors, collected (similar movies come from them): its scorer's, unless
+    the scorer extends them with offsets (bias-aware models: factors.with_offsets)."""
+    return scorer.arrays[1] if fit.scorer is fit.model else movie_factors(fit.model)
 
 
 def run(
@@ -224,12 +240,14 @@ def run(
     for part in (data.parts.fit, data.parts.validation):
         part.unpersist()
     models = choose(fitted, settings)
-    lists = top_lists(fitted, data, settings.lists.top_n)
-    metrics = metrics_rows(lists, fitted, data, settings.lists)
+    # each model's factors collected once, for its lists, metrics, audiences and similar movies
+    scorers = {name: CollectedFactors(fit.scorer) for name, fit in fitted.items()}
+    lists = top_lists(scorers, data, settings.lists.top_n)
+    metrics = metrics_rows(lists, scorers, data, settings.lists)
     frames = {
         **tuning_tables(spark, fitted),
         "model_metrics": frame_from_rows(spark, metrics, METRICS_SCHEMA),
-        **recommendation_tables(fitted, data, lists[models[1]], models, settings),
+        **recommendation_tables(fitted, scorers, data, lists[models[1]], models, settings),
     }
     catalog.write_outputs(catalog.ALS, frames, label="ALS")
     _print_results(models, metrics, settings)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ml.recommenders.factors import Factors, factor_arrays, factor_values, fits_on_driver, id_positions
+from ml.recommenders.factors import CollectedFactors, Factors, fits_on_driver, id_positions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -295,14 +295,14 @@ def local_top_unseen(
 
 
 def top_unseen_lists(
-    model: ALSModel, train: DataFrame, n: int, side: str, seen: SeenPairs | None = None
+    factors: CollectedFactors, train: DataFrame, n: int, side: str, seen: SeenPairs | None = None
 ) -> DataFrame:
-    """top_unseen's lists (key, rank, other, score as float), on the driver from the collected
-    factors when they and train's pairs (`seen`: SeenPairs of train, shared by the lists of
-    several models) fit in factors.DRIVER_SCORING_BYTES, else in Spark."""
-    if not _fits_with_seen(factor_values(model), train.count()):
-        return top_unseen(model, train, n, side)
-    users, movies = factor_arrays(model)
+    """top_unseen's lists of a model (its `factors`; key, rank, other, score as float), on the
+    driver from the collected factors when they and train's pairs (`seen`: SeenPairs of train,
+    shared by the lists of several models) fit in factors.DRIVER_SCORING_BYTES, else in Spark."""
+    if not _fits_with_seen(factors.values, train.count()):
+        return top_unseen(factors.model, train, n, side)
+    users, movies = factors.arrays
     sources, targets = (users, movies) if side == "user" else (movies, users)
     lists = local_top_unseen(sources, targets, seen or SeenPairs(train), n, side)
     return lists_frame(train.sparkSession, lists)

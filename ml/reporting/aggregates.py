@@ -15,7 +15,7 @@ import numpy as np
 
 from ml.clustering.features import assemble_features
 from ml.recommenders.evaluation import RATING_MAX, RATING_MIN, clip_rating
-from ml.recommenders.factors import collected_predictions, predict_ratings
+from ml.recommenders.factors import CollectedFactors, CollectedPairs, collected_predictions, predict_ratings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,7 +103,7 @@ def prediction_cells(model: ALSModel, test: DataFrame, bin_width: float = 0.1) -
     rating scale, bins `bin_width` wide; pairs ALS cannot score (cold users or movies) leave. On
     the driver when the factors and the test pairs fit there, else in Spark."""
     pairs = test.select("user_id", "movie_id", "rating")
-    predicted = collected_predictions(model, pairs)
+    predicted = collected_predictions(CollectedFactors(model), CollectedPairs(pairs))
     if predicted is None:
         return _spark_prediction_cells(predict_ratings(model, pairs), bin_width).toPandas()
     clipped = predicted["prediction"].clip(RATING_MIN, RATING_MAX)

@@ -1,5 +1,5 @@
 """BENCHMARKS.md, from every `<dataset>.json` of a results folder: per run, the machine and the
-data, each stage's wall time and peak memory, ours against the original recipe, every model's
+data, each stage's wall time, peak memory and busy cores, ours against the original recipe, every model's
 metrics, and at scale 1.0 issue 17's targets; then the levers measured by hand (levers.md)."""
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def markdown(out_dir: Path) -> str:
         "Written by `make bench` (`python -m ml bench`): the whole pipeline, stage by stage, each stage",
         "in its own process as `make run` runs it, then the original study's recipe on the same marts.",
         f"Raw figures: `{RESULTS_DIR.name}/<dataset>.json`. `make bench SCALE=1.0` runs it on synthetic",
-        "data of ml-25m's shape (`python -m ml synth`); plain `make bench` on MOVIELENS_DIR.",
+        "data of ml-25m's shape (`python -m ml synth`); plain `make bench` on MOVIELENS_DIR. \"Cores",
+        "busy\": the share of all the machine's cores at work during the stage (runs since 2026-12-07).",
         "",
     ]
     for results in runs:
@@ -128,17 +129,18 @@ def _stage_table(results: dict[str, Any]) -> list[str]:
         f"{ours['kmeans_movies_train']:,} movies in `kmeans_movies_train`, {ours['als_ratings_train']:,} "
         "ratings in `als_ratings_train`.",
         "",
-        "| stage | wall time | peak RSS (largest process) |",
-        "|---|---|---|",
+        "| stage | wall time | peak RSS (largest process) | cores busy |",
+        "|---|---|---|---|",
     ]
     for stage in results["stages"]:
+        busy = stage.get("cpu_busy")  # not measured before 2026-12-07
         lines.append(
             f"| {stage['stage']} | {_time(stage['seconds'])} | "
-            f"{_gb(stage['peak_rss_bytes'])} ({stage['process']}) |"
+            f"{_gb(stage['peak_rss_bytes'])} ({stage['process']}) | {'n/a' if busy is None else f'{busy:.0%}'} |"
         )
     return [
         *lines,
-        f"| **pipeline** (dbt build to the report) | **{_time(results['pipeline_seconds'])}** | |",
+        f"| **pipeline** (dbt build to the report) | **{_time(results['pipeline_seconds'])}** | | |",
         "",
     ]
 

@@ -1,5 +1,6 @@
-"""What a benchmark stage costs: its wall time and the peak resident memory (VmHWM, from /proc)
-of every process it starts, children and grandchildren included; and the machine it ran on."""
+"""What a benchmark stage costs: its wall time, the peak resident memory (VmHWM, from /proc) of
+every process it starts, children and grandchildren included, and the share of the machine's
+cores busy meanwhile; and the machine it ran on."""
 
 from __future__ import annotations
 
@@ -39,6 +40,20 @@ def _peak_rss(pid: int) -> tuple[str, int] | None:
     return fields["Name"].strip(), int(fields["VmHWM"].split()[0]) * 1024
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every core since boot, from /proc/stat: busy is all but idle and
+    waiting for I/O (guest time is inside user time, so not added again)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    total = sum(fields)
+    return total - fields[3] - fields[4], total
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's cores busy between two cpu_ticks readings (1.0: every core)."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return busy / total if total else 0.0
+
+
 class TreeMemory:
     """Samples the peak RSS of every process under a pid until stopped."""
 
@@ -76,12 +91,14 @@ class TreeMemory:
 
 
 def run_stage(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> dict[str, Any]:
-    """Run `command`, echoing its output (and keeping it in <log_dir>/<name>.log); its wall time
-    and the largest peak RSS among its processes. A failed stage stops the benchmark."""
+    """Run `command`, echoing its output (and keeping it in <log_dir>/<name>.log); its wall time,
+    the largest peak RSS among its processes and the share of the cores busy (the whole machine's,
+    so the bench should run alone: it tells whether a stage kept the cores working or waited). A
+    failed stage stops the benchmark."""
     print(f"bench: stage {name}: {' '.join(command)}", flush=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
-    started = time.monotonic()
+    started, ticks = time.monotonic(), cpu_ticks()
     with (
         log_file.open("w") as log,
         subprocess.Popen(
@@ -94,13 +111,13 @@ def run_stage(name: str, command: list[str], env: dict[str, str], log_dir: Path)
             log.write(line)
             print(f"  | {line}", end="", flush=True)
         code = process.wait()
-    seconds = time.monotonic() - started
+    seconds, cpu_busy = time.monotonic() - started, busy_share(ticks, cpu_ticks())
     if code != 0:
         raise UserError(f"bench: stage {name} failed (exit {code}); its output is in {log_file}")
-    result = {"stage": name, "seconds": round(seconds, 1), **memory.largest()}
+    result = {"stage": name, "seconds": round(seconds, 1), **memory.largest(), "cpu_busy": round(cpu_busy, 3)}
     print(
         f"bench: stage {name} took {clock(seconds)}, peak RSS "
-        f"{result['peak_rss_bytes'] / 1024**3:.2f} GiB ({result['process']})",
+        f"{result['peak_rss_bytes'] / 1024**3:.2f} GiB ({result['process']}), cores busy {cpu_busy:.0%}",
         flush=True,
     )
     return result

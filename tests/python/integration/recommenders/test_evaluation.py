@@ -34,7 +34,7 @@ def test_a_missing_prediction_is_an_error_not_a_smaller_average(spark):
 
 def test_a_models_rating_errors_are_the_same_on_the_driver_and_in_spark(spark, monkeypatch):
     from ml.recommenders.evaluation import model_rating_errors
-    from ml.recommenders.factors import estimator
+    from ml.recommenders.factors import CollectedFactors, CollectedPairs, estimator
 
     train = spark.createDataFrame(
         [(user, movie, float(1 + (user * movie) % 5)) for user in range(1, 9) for movie in range(1, 7)],
@@ -44,9 +44,10 @@ def test_a_models_rating_errors_are_the_same_on_the_driver_and_in_spark(spark, m
         [(1, 2, 4.0), (2, 3, 0.5), (3, 4, 5.0), (99, 1, 3.0)], "user_id int, movie_id int, rating double"
     )
     model = estimator(rank=2, reg_param=0.1, max_iter=5, seed=0, blocks=1).fit(train)
-    on_driver = model_rating_errors(model, test)
+    factors, pairs = CollectedFactors(model), CollectedPairs(test)
+    on_driver = model_rating_errors(factors, pairs)
     monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
-    in_spark = model_rating_errors(model, test)
+    in_spark = model_rating_errors(factors, pairs)  # the counts kept, the limit read again
     assert on_driver["rated_pairs"] == in_spark["rated_pairs"] == 3
     assert on_driver["rmse"] == pytest.approx(in_spark["rmse"], abs=1e-6)
     assert on_driver["mae"] == pytest.approx(in_spark["mae"], abs=1e-6)

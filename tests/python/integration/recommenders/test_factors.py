@@ -3,7 +3,13 @@ offsets inside the model."""
 
 import pytest
 
-from ml.recommenders.factors import collected_predictions, estimator, predict_ratings
+from ml.recommenders.factors import (
+    CollectedFactors,
+    CollectedPairs,
+    collected_predictions,
+    estimator,
+    predict_ratings,
+)
 from ml.recommenders.top_n import top_unseen
 
 
@@ -37,14 +43,14 @@ def test_predictions_on_the_driver_are_those_in_sql_and_spark_makes_them_where_t
     in_sql = {
         (r.user_id, r.movie_id): (r.rating, r.prediction) for r in predict_ratings(model, pairs).collect()
     }
-    local = collected_predictions(model, pairs)
+    local = collected_predictions(CollectedFactors(model), CollectedPairs(pairs))
     assert list(local.columns) == ["user_id", "movie_id", "rating", "prediction"]
     on_driver = {(r.user_id, r.movie_id): (r.rating, r.prediction) for r in local.itertuples()}
     assert on_driver.keys() == in_sql.keys() and len(local) == 300
     assert all(on_driver[pair][0] == in_sql[pair][0] for pair in in_sql)
     assert all(abs(on_driver[pair][1] - in_sql[pair][1]) < 1e-5 for pair in in_sql)
     monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
-    assert collected_predictions(model, pairs) is None
+    assert collected_predictions(CollectedFactors(model), CollectedPairs(pairs)) is None
 
 
 def test_bias_aware_predictions_add_the_biases_to_the_factors(small_model, spark):
@@ -96,3 +102,25 @@ def test_a_model_with_offsets_ranks_by_them_and_saves_like_any_alsmodel(small_mo
         unseen = [movie for movie in reversed(movies) if (row.user_id, movie) not in seen]
         if row.rank <= len(unseen):
             assert row.movie_id == unseen[row.rank - 1]
+
+
+def test_collected_factors_are_counted_and_collected_once_for_every_use(small_model, monkeypatch):
+    from ml.recommenders import factors as factors_module
+    from ml.recommenders.top_n import top_unseen_lists
+
+    model, train = small_model
+    calls = {"factor_values": 0, "factor_arrays": 0}
+    for name in calls:
+        original = getattr(factors_module, name)
+
+        def counted(model, name=name, original=original):
+            calls[name] += 1
+            return original(model)
+
+        monkeypatch.setattr(factors_module, name, counted)
+    collected = CollectedFactors(model)
+    pairs = CollectedPairs(train.limit(50))
+    for side in ("user", "movie"):
+        top_unseen_lists(collected, train, 5, side)
+    assert len(collected_predictions(collected, pairs)) == 50
+    assert calls == {"factor_values": 1, "factor_arrays": 1}

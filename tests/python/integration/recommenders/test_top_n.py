@@ -4,7 +4,7 @@ import pytest
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
-from ml.recommenders.factors import estimator
+from ml.recommenders.factors import CollectedFactors, estimator
 from ml.recommenders.top_n import SIDES, kept, top_unseen, top_unseen_lists
 
 
@@ -50,7 +50,7 @@ def test_driver_lists_match_scoring_every_pair(small_model, brute_force, side):
     key, other = SIDES[side]
     ours = {
         (row[key], row["rank"]): (row[other], row["score"])
-        for row in top_unseen_lists(model, train, 5, side).collect()
+        for row in top_unseen_lists(CollectedFactors(model), train, 5, side).collect()
     }
     assert set(ours) == set(brute_force[side])
     for position, (expected, expected_score) in brute_force[side].items():
@@ -63,7 +63,7 @@ def test_driver_lists_match_scoring_every_pair(small_model, brute_force, side):
 def test_lists_too_large_for_the_driver_are_made_in_spark(small_model, brute_force, monkeypatch):
     model, train = small_model
     monkeypatch.setattr("ml.recommenders.factors.DRIVER_SCORING_BYTES", 0)
-    lists = top_unseen_lists(model, train, 5, "movie")  # first requests of n + 64 at most
+    lists = top_unseen_lists(CollectedFactors(model), train, 5, "movie")  # first requests of n + 64 at most
     expected = {(*position, best[0]) for position, best in brute_force["movie"].items()}
     assert {(row.movie_id, row.rank, row.user_id) for row in lists.collect()} == expected
 
@@ -74,7 +74,7 @@ def test_kept_lists_are_cut_from_the_rows_made_on_the_driver(small_model):
     def lineage(frame):  # the RDDs its jobs run, as Spark prints them
         return frame._jdf.queryExecution().toRdd().toDebugString()
 
-    lists = top_unseen_lists(model, train, 5, "user")
+    lists = top_unseen_lists(CollectedFactors(model), train, 5, "user")
     # a cache alone still reads from the rows handed over by the driver: its tasks carry them
     assert "ParallelCollectionRDD" in lineage(lists.cache())
     lists.unpersist()

@@ -30,6 +30,18 @@ def test_a_stage_records_the_peak_memory_of_its_grandchildren(tmp_path):
     assert (tmp_path / "allocate.log").is_file()
 
 
+def test_a_stage_records_the_share_of_the_cores_it_kept_busy(tmp_path):
+    cores = os.cpu_count() or 1
+    # a process per core, each spinning for 1.5 s of its own CPU time
+    spin = (
+        "import multiprocessing, time\n"
+        "def spin(_):\n    end = time.process_time() + 1.5\n    while time.process_time() < end: pass\n"
+        f"with multiprocessing.Pool({cores}) as pool: pool.map(spin, range({cores}))"
+    )
+    result = run_stage("spin", [sys.executable, "-c", spin], dict(os.environ), tmp_path)
+    assert 0.8 <= result["cpu_busy"] <= 1.0
+
+
 def test_a_failing_stage_stops_the_benchmark(tmp_path):
     command = [sys.executable, "-c", "print('half done'); raise SystemExit(3)"]
     with pytest.raises(UserError, match=r"stage broken failed \(exit 3\).*broken.log"):

@@ -1,6 +1,7 @@
 """BENCHMARKS.md, from every `<dataset>.json` of a results folder: per run, the machine and the
-data, each stage's wall time, peak memory and busy cores, ours against the original recipe, every model's
-metrics, and at scale 1.0 issue 17's targets; then the levers measured by hand (levers.md)."""
+data, each stage's wall time, peak memory and busy cores, ours against the original recipe,
+every model's metrics, and at scale 1.0 issue 17's targets; then the levers measured by hand
+(levers.md)."""
 
 from __future__ import annotations
 
@@ -134,9 +135,10 @@ def _stage_table(results: dict[str, Any]) -> list[str]:
     ]
     for stage in results["stages"]:
         busy = stage.get("cpu_busy")  # not measured before 2026-12-07
+        busy_cell = "n/a" if busy is None else f"{busy:.0%}"
         lines.append(
             f"| {stage['stage']} | {_time(stage['seconds'])} | "
-            f"{_gb(stage['peak_rss_bytes'])} ({stage['process']}) | {'n/a' if busy is None else f'{busy:.0%}'} |"
+            f"{_gb(stage['peak_rss_bytes'])} ({stage['process']}) | {busy_cell} |"
         )
     return [
         *lines,

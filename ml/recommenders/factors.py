@@ -142,7 +142,7 @@ class CollectedFactors:
 
 class CollectedPairs:
     """`frame` (user_id, movie_id, ...) counted and collected once, on first use: the test pairs
-    that both rating models predict."""
+    that both rating models predict, train's pairs that every top-N list leaves out (SeenPairs)."""
 
     def __init__(self, frame: DataFrame):
         self.frame = frame

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ml.recommenders.factors import CollectedFactors, Factors, fits_on_driver, id_positions
+from ml.recommenders.factors import CollectedFactors, CollectedPairs, Factors, fits_on_driver, id_positions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,10 +140,9 @@ def top_unseen_by_score(
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    pairs = train.count()
+    seen = seen or SeenPairs(train)
     # users are at most as many as the pairs: an id and a factor each, like the movies
-    if _fits_with_seen(2 * (scores.count() + pairs), pairs):
-        seen = seen or SeenPairs(train)
+    if _fits_with_seen(2 * (scores.count() + seen.rows), seen.rows):
         movies = scores.orderBy("movie_id").toPandas()
         users = np.unique(seen.collected()["user_id"].to_numpy())
         lists = local_top_unseen(
@@ -235,15 +234,19 @@ class SeenPairs:
     pairs collected, placed and sorted again for each of five lists took about 70 s)."""
 
     def __init__(self, pairs: pd.DataFrame | DataFrame):
-        self._pairs = pairs
-        self._positions: dict[str, tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
-
-    def collected(self) -> pd.DataFrame:
         import pandas as pd
 
-        if not isinstance(self._pairs, pd.DataFrame):
-            self._pairs = self._pairs.select(*SIDES["user"]).toPandas()
-        return self._pairs
+        local = isinstance(pairs, pd.DataFrame)
+        self._pairs = pairs if local else CollectedPairs(pairs.select(*SIDES["user"]))
+        self._positions: dict[str, tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
+
+    @property
+    def rows(self) -> int:
+        """How many pairs: counted once, without collecting them."""
+        return self._pairs.rows if isinstance(self._pairs, CollectedPairs) else len(self._pairs)
+
+    def collected(self) -> pd.DataFrame:
+        return self._pairs.pandas if isinstance(self._pairs, CollectedPairs) else self._pairs
 
     def positions(
         self, source_ids: np.ndarray, target_ids: np.ndarray, side: str
@@ -300,11 +303,12 @@ def top_unseen_lists(
     """top_unseen's lists of a model (its `factors`; key, rank, other, score as float), on the
     driver from the collected factors when they and train's pairs (`seen`: SeenPairs of train,
     shared by the lists of several models) fit in factors.DRIVER_SCORING_BYTES, else in Spark."""
-    if not _fits_with_seen(factors.values, train.count()):
+    seen = seen or SeenPairs(train)
+    if not _fits_with_seen(factors.values, seen.rows):
         return top_unseen(factors.model, train, n, side)
     users, movies = factors.arrays
     sources, targets = (users, movies) if side == "user" else (movies, users)
-    lists = local_top_unseen(sources, targets, seen or SeenPairs(train), n, side)
+    lists = local_top_unseen(sources, targets, seen, n, side)
     return lists_frame(train.sparkSession, lists)
 
 

@@ -1,6 +1,8 @@
 """Factor models: predictions in SQL and on the driver against ALSModel.transform, biases and
 offsets inside the model."""
 
+from functools import cached_property
+
 import pytest
 
 from ml.recommenders.factors import (
@@ -104,13 +106,13 @@ def test_a_model_with_offsets_ranks_by_them_and_saves_like_any_alsmodel(small_mo
             assert row.movie_id == unseen[row.rank - 1]
 
 
-def test_collected_factors_are_counted_and_collected_once_for_every_use(small_model, monkeypatch):
+def test_factors_and_pairs_are_counted_and_collected_once_for_every_use(small_model, monkeypatch):
     from ml.recommenders import factors as factors_module
-    from ml.recommenders.top_n import top_unseen_lists
+    from ml.recommenders.top_n import SeenPairs, top_unseen_lists
 
     model, train = small_model
-    calls = {"factor_values": 0, "factor_arrays": 0}
-    for name in calls:
+    calls = {"factor_values": 0, "factor_arrays": 0, "rows": 0, "pandas": 0}
+    for name in ("factor_values", "factor_arrays"):
         original = getattr(factors_module, name)
 
         def counted(model, name=name, original=original):
@@ -118,9 +120,20 @@ def test_collected_factors_are_counted_and_collected_once_for_every_use(small_mo
             return original(model)
 
         monkeypatch.setattr(factors_module, name, counted)
-    collected = CollectedFactors(model)
+    for name in ("rows", "pandas"):
+        original = getattr(CollectedPairs, name).func
+
+        def counted_pairs(pairs, name=name, original=original):
+            calls[name] += 1
+            return original(pairs)
+
+        spied = cached_property(counted_pairs)
+        spied.__set_name__(CollectedPairs, name)
+        monkeypatch.setattr(CollectedPairs, name, spied)
+    collected, seen = CollectedFactors(model), SeenPairs(train)
     pairs = CollectedPairs(train.limit(50))
     for side in ("user", "movie"):
-        top_unseen_lists(collected, train, 5, side)
+        top_unseen_lists(collected, train, 5, side, seen)
     assert len(collected_predictions(collected, pairs)) == 50
-    assert calls == {"factor_values": 1, "factor_arrays": 1}
+    # the factors once; train's pairs once for both lists, the test pairs once
+    assert calls == {"factor_values": 1, "factor_arrays": 1, "rows": 2, "pandas": 2}

@@ -21,6 +21,7 @@ from helpers import (
     TESTS_DIR,
     dbt_command,
     environment,
+    holding_test_build,
     wait_for_test_build,
     warehouse_table,
 )
@@ -56,7 +57,7 @@ def spark(request: pytest.FixtureRequest) -> Iterator:
 @pytest.fixture(scope="session")
 def table(spark) -> Callable:
     """table('movies') -> that table of the test build: through its metastore in an integration
-    run, else from its Parquet files (tables only, not views)."""
+    run, else from its Parquet files (tables only, not views), read whole at once."""
     from ml.warehouse.session import schema
 
     database = schema()
@@ -64,9 +65,11 @@ def table(spark) -> Callable:
         from ml.warehouse.catalog import ML_TABLES
 
         def read(name: str):
-            # an e2e run: make test's pipeline may still be building the table
+            # an e2e run: make test's pipeline may still be building the table, and the in-process
+            # run beside may rewrite it (a rerun's test): read whole while neither happens
             wait_for_test_build(marts_only=name not in ML_TABLES)
-            return warehouse_table(spark, TEST_SPARK_DIR, name, database)
+            with holding_test_build(exclusive=False):
+                return warehouse_table(spark, TEST_SPARK_DIR, name, database).localCheckpoint()
 
         return read
     if not spark.catalog.tableExists(f"{database}.row_accounting"):

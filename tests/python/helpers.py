@@ -3,10 +3,13 @@ how to run dbt and read a scratch warehouse."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ml import PROJECT_DIR, pipeline
@@ -24,6 +27,9 @@ PIPELINE_STATUS = TEST_RESULTS / "pipeline.status"
 DBT_BUILD_RESULTS = TEST_SPARK_DIR / pipeline.DBT_BUILD_RESULTS
 DBT = Path(sys.executable).parent / "dbt"
 UNCAPPED_VARS = "{rating_cap: null, split_seed: 1}"
+# held exclusively by an in-process test while it rewrites a table of the test build, shared by an
+# e2e test (another process) while it reads one: a rewrite swaps the table's folder by renames
+TEST_BUILD_LOCK = TEST_RESULTS / "test-build.lock"
 
 
 def environment(spark_dir: Path, data_dir: Path = SMALL_DATA, **extra: str) -> dict[str, str]:
@@ -60,6 +66,15 @@ def warehouse_table(spark, spark_dir: Path, name: str, database: str = "movielen
     if not path.is_dir():
         raise FileNotFoundError(f"no table {database}.{name} in {spark_dir}: did its build run?")
     return spark.read.parquet(str(path))
+
+
+@contextmanager
+def holding_test_build(exclusive: bool) -> Iterator[None]:
+    """TEST_BUILD_LOCK held, exclusively or shared, until the block ends."""
+    TEST_RESULTS.mkdir(parents=True, exist_ok=True)
+    with TEST_BUILD_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield  # closing the file releases it
 
 
 def keys(frame, key_columns: list[str]) -> set[tuple]:

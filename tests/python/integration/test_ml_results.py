@@ -5,6 +5,7 @@ with the saved models."""
 import itertools
 
 import pytest
+from helpers import holding_test_build
 from pyspark.sql import functions as F
 
 from ml import UserError
@@ -138,7 +139,8 @@ def _check_search(losses: dict, grid: list):
 
 def test_a_rerun_reuses_the_saved_model_and_rewrites_the_same_tables(ml_table, spark, test_vars, capsys):
     before = {tuple(row) for row in ml_table("movie_clusters").select("movie_id", "cluster").collect()}
-    headline = kmeans.run(spark, test_vars)
+    with holding_test_build(exclusive=True):  # e2e tests beside read these tables
+        headline = kmeans.run(spark, test_vars)
     assert "inputs unchanged" in capsys.readouterr().out
     assert headline["k"] == ml_table("kmeans_sweep").where("is_selected").first().k
     assert {

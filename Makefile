@@ -183,15 +183,15 @@ chromium: ## headless Chromium for the browser test, if missing (apt-get, as roo
 		$(call apt_install,chromium) && echo "ok: installed chromium"; \
 	else echo "error: the report test needs Chromium; as root: apt-get install chromium" >&2; exit 1; fi
 
-test: $(VENV)/.installed blas chromium metastore ## lint; the pipeline on the small real dataset (TEST_VARS); pytest
+test: $(VENV)/.installed blas chromium metastore ## lint; the pipeline on the small real dataset (TEST_VARS, dbt's unit tests too); pytest
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint $(VENV)/.compiled $(VENV)/.jvm-archive
 	$(TEST_ENV) $(HOLD) test-steps
 
-# The test pipeline runs beside the e2e tests (whose builds and cluster need no test build until they
-# compare with it: they wait for its dbt build, or for $(PIPELINE_STATUS)), then the unit and
-# integration tests.
+# The test pipeline (its dbt build with dbt's unit tests, which make run leaves out) runs beside the
+# e2e tests (whose builds and cluster need no test build until they compare with it: they wait for
+# its dbt build, or for $(PIPELINE_STATUS)), then the unit and integration tests.
 test-steps:
-	$(call pytest_runs,echo running > $(call shq,$(PIPELINE_STATUS));,$(TEST_ENV) $(PIPELINE) --vars '$(TEST_VARS)' --report-dir $(TEST_REPORT_DIR) || status=$$?; echo $$status > $(call shq,$(PIPELINE_STATUS));)
+	$(call pytest_runs,echo running > $(call shq,$(PIPELINE_STATUS));,$(TEST_ENV) $(PIPELINE) --unit-tests --vars '$(TEST_VARS)' --report-dir $(TEST_REPORT_DIR) || status=$$?; echo $$status > $(call shq,$(PIPELINE_STATUS));)
 
 pytest: venv ## pytest only (needs the warehouse and report `make test` builds first)
 	$(call pytest_runs,,)

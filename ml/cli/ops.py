@@ -53,6 +53,12 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ARGS",
         help="extra arguments of the dbt build, as one shell-quoted string, e.g. --dbt-args='--threads 1'",
     )
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="run dbt's unit tests of the SQL rules in the dbt build too (make test does; they read "
+        "fixed rows, not the data, so a run leaves them out)",
+    )
 
 
 def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +117,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
         master=args.master,
         report_dir=args.report_dir.resolve() if args.report_dir else None,
         dbt_args=tuple(shlex.split(args.dbt_args)),
+        unit_tests=args.unit_tests,
     )
     state = state_dir()
     chosen = pipeline.select(pipeline.steps(options, state), args.first, args.last)

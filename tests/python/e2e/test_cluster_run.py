@@ -74,9 +74,9 @@ def make(*targets: str, **kwargs) -> subprocess.Popen:
         f"CLUSTER_SPARK_DIR={CLUSTER_DIR}",
         f"CLUSTER_REPORT_DIR={CLUSTER_DIR / 'report'}",
         f"VARS={CLUSTER_VARS}",
-        # the models only: the data tests and the SQL rules' unit tests ran on the same SQL in
-        # session mode (the tests of the ml tables do run through the Thrift Server)
-        "DBT_ARGS=--exclude-resource-type test --exclude-resource-type unit_test",
+        # the models only (a run leaves out the SQL rules' unit tests): the data tests ran on the
+        # same SQL in session mode (the tests of the ml tables do run through the Thrift Server)
+        "DBT_ARGS=--exclude-resource-type test",
         # the steps up to als, the ml steps: they read the marts and write their tables in the
         # metastore the Thrift Server serves (the report and the ml tables' tests: the same code as
         # in session mode, tested there)

@@ -65,6 +65,14 @@ def test_options_reach_the_steps_they_are_for(tmp_path):
     assert build.keep_results == tmp_path / pipeline.DBT_BUILD_RESULTS
 
 
+def test_a_runs_dbt_build_leaves_out_the_unit_tests_unless_asked(tmp_path):
+    def build(options: Options) -> tuple[str, ...]:
+        return next(step.command for step in steps(options, tmp_path) if step.name == "dbt_build")
+
+    assert build(Options())[-2:] == ("--exclude-resource-type", "unit_test")
+    assert "unit_test" not in build(Options(unit_tests=True))
+
+
 def test_from_and_to_choose_a_slice_in_order(tmp_path):
     every = steps(Options(), tmp_path)
     assert [step.name for step in select(every)] == list(STEPS)
@@ -126,16 +134,21 @@ def test_on_the_thrift_target_the_runner_leaves_the_lock_to_the_server(tmp_path,
     assert seen == ["free"]
 
 
+def make_dry_run(target: str) -> str:
+    """What `make -n target` would run."""
+    return subprocess.run(
+        ["make", "-n", "--no-print-directory", target, "MOVIELENS_DIR=/tmp/data"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def test_the_makefile_runs_the_pipeline_instead_of_listing_its_steps():
     targets = ["run", "ml", "report", "cluster-run", "test-steps"]
     for target in targets:
-        dry_run = subprocess.run(
-            ["make", "-n", "--no-print-directory", target, "MOVIELENS_DIR=/tmp/data"],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        dry_run = make_dry_run(target)
         # the venv's install runs `pip install` and the java check `python3 -m ml check --java-only`
         steps_lines = [
             line for line in dry_run.splitlines() if "/python -m ml" in line and " hold " not in line
@@ -150,3 +163,9 @@ def test_the_makefile_runs_the_pipeline_instead_of_listing_its_steps():
             "-m ml summary",
         ):
             assert step_command not in dry_run, (target, step_command)
+
+
+def test_make_test_runs_dbts_unit_tests_and_make_run_leaves_them_out():
+    pipeline_lines = [line for line in make_dry_run("test-steps").splitlines() if "-m ml pipeline" in line]
+    assert pipeline_lines and all("--unit-tests" in line for line in pipeline_lines)
+    assert "--unit-tests" not in make_dry_run("run")

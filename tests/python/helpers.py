@@ -27,6 +27,8 @@ PIPELINE_STATUS = TEST_RESULTS / "pipeline.status"
 DBT_BUILD_RESULTS = TEST_SPARK_DIR / pipeline.DBT_BUILD_RESULTS
 DBT = Path(sys.executable).parent / "dbt"
 UNCAPPED_VARS = "{rating_cap: null, split_seed: 1}"
+# dbt's models only, for a build whose data tests and unit tests run elsewhere on the same SQL
+MODELS_ONLY = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 # held exclusively by an in-process test while it rewrites a table of the test build, shared by an
 # e2e test (another process) while it reads one: a rewrite swaps the table's folder by renames
 TEST_BUILD_LOCK = TEST_RESULTS / "test-build.lock"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import SMALL_DATA, TEST_VARS, dbt_command, descendants
+from helpers import MODELS_ONLY, SMALL_DATA, TEST_VARS, dbt_command, descendants
 
 from ml import PROJECT_DIR
 from ml.paths import hadoop_path
@@ -214,9 +214,7 @@ def kill_the_server_mid_build(tmp_dir: Path) -> ServerKilled:
     from ml.tools.pid_files import live_pid
 
     environment = {**ml_environment(), "MOVIELENS_DIR": str(DATA_DIR), "DBT_TARGET": "thrift"}
-    command = dbt_command(
-        "build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", scratch=tmp_dir
-    )
+    command = dbt_command("build", *MODELS_ONLY, scratch=tmp_dir)
     build = subprocess.Popen(
         command, cwd=PROJECT_DIR, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -16,13 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SMALL_DATA, dbt_command, environment, ml_run, warehouse_table
+from helpers import MODELS_ONLY, SMALL_DATA, dbt_command, environment, ml_run, warehouse_table
 
 from ml import PROJECT_DIR
 
 pytestmark = [pytest.mark.reads_test_build, pytest.mark.after_pipeline]
-# the models only: the data tests and the unit tests check the same SQL in the test build
-WITHOUT_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +33,7 @@ def without_links(tmp_path_factory) -> Path:
         (folder / name).symlink_to(SMALL_DATA / name)
     spark_dir = tmp_path_factory.mktemp("warehouse without links' ü")
     marts = "+row_accounting +eda_tag_counts +eda_tags_overview +kmeans_movies_train +kmeans_movies_test"
-    selection = ("--select", marts, *WITHOUT_TESTS)
+    selection = ("--select", marts, *MODELS_ONLY)
     build = subprocess.run(
         dbt_command("build", *selection, scratch=tmp_path_factory.mktemp("dbt")),
         cwd=PROJECT_DIR,

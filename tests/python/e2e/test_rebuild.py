@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import SMALL_DATA, UNCAPPED_VARS, dbt_command, environment, keys, ml_run, warehouse_table
+from helpers import (
+    MODELS_ONLY,
+    SMALL_DATA,
+    UNCAPPED_VARS,
+    dbt_command,
+    environment,
+    keys,
+    ml_run,
+    warehouse_table,
+)
 
 from ml import PROJECT_DIR
 
@@ -58,11 +67,10 @@ WITH_RULE_TESTS = (
     "--exclude-resource-type",
     "unit_test",
 )
-WITHOUT_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
 def dbt_build(
-    spark_dir: Path, scratch: Path, data_dir: Path, tests=WITHOUT_TESTS, **env: str
+    spark_dir: Path, scratch: Path, data_dir: Path, tests=MODELS_ONLY, **env: str
 ) -> subprocess.Popen:
     return subprocess.Popen(
         dbt_command("build", *BUILD_ARGS, *tests, scratch=scratch),

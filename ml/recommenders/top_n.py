@@ -226,6 +226,13 @@ def most_similar(movies: Factors, n: int) -> list[tuple[int, int, int, float]]:
     return rows
 
 
+class _LocalPairs:
+    """Pairs already in a pandas frame, read as CollectedPairs reads a Spark one."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.pandas, self.rows = frame, len(frame)
+
+
 class SeenPairs:
     """The (user_id, movie_id) pairs that lists leave out (`pairs`: a pandas frame, or a Spark one
     collected on first use), and their rows and columns among a model's factor ids, kept per side
@@ -237,16 +244,16 @@ class SeenPairs:
         import pandas as pd
 
         local = isinstance(pairs, pd.DataFrame)
-        self._pairs = pairs if local else CollectedPairs(pairs.select(*SIDES["user"]))
+        self._pairs = _LocalPairs(pairs) if local else CollectedPairs(pairs.select(*SIDES["user"]))
         self._positions: dict[str, tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
 
     @property
     def rows(self) -> int:
         """How many pairs: counted once, without collecting them."""
-        return self._pairs.rows if isinstance(self._pairs, CollectedPairs) else len(self._pairs)
+        return self._pairs.rows
 
     def collected(self) -> pd.DataFrame:
-        return self._pairs.pandas if isinstance(self._pairs, CollectedPairs) else self._pairs
+        return self._pairs.pandas
 
     def positions(
         self, source_ids: np.ndarray, target_ids: np.ndarray, side: str
